@@ -1,0 +1,60 @@
+using Grassroots.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grassroots.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Which database to use. PostgreSQL when <c>ConnectionStrings:Postgres</c> is set; otherwise SQLite at
+/// <c>ConnectionStrings:Sqlite</c>, by default a file in the user's local data folder.
+/// </summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public static DatabaseSettings From(IConfiguration config)
+    {
+        var pg = config.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(pg)) return new(DatabaseProvider.Postgres, pg);
+        var sqlite = config.GetConnectionString("Sqlite");
+        if (string.IsNullOrWhiteSpace(sqlite))
+        {
+            var folder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "Grassroots");
+            Directory.CreateDirectory(folder);
+            sqlite = $"Data Source={Path.Combine(folder, "grassroots.db")}";
+        }
+        return new(DatabaseProvider.Sqlite, sqlite);
+    }
+
+    public override string ToString() => Provider == DatabaseProvider.Postgres ? "PostgreSQL" : "SQLite (" + ConnectionString.Replace("Data Source=", "", StringComparison.Ordinal) + ")";
+}
+
+public static class DatabaseSetup
+{
+    /// <summary>Registers <see cref="GrassrootsDb"/> on the configured provider, with the audit interceptor.</summary>
+    public static IServiceCollection AddGrassrootsData(this IServiceCollection services, DatabaseSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddScoped<AuditInterceptor>();
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContext<PostgresGrassrootsDb>((sp, o) => o
+                .UseNpgsql(settings.ConnectionString, x => x.MigrationsAssembly(typeof(GrassrootsDb).Assembly.FullName))
+                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
+            services.AddScoped<GrassrootsDb>(sp => sp.GetRequiredService<PostgresGrassrootsDb>());
+        }
+        else
+        {
+            services.AddDbContext<SqliteGrassrootsDb>((sp, o) => o
+                .UseSqlite(settings.ConnectionString)
+                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
+            services.AddScoped<GrassrootsDb>(sp => sp.GetRequiredService<SqliteGrassrootsDb>());
+        }
+        return services;
+    }
+}

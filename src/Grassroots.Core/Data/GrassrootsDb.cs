@@ -1,0 +1,164 @@
+using System.Linq.Expressions;
+using Grassroots.Audit;
+using Grassroots.Codes;
+using Grassroots.People;
+using Grassroots.Regions;
+using Grassroots.Security;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Grassroots.Data;
+
+/// <summary>
+/// The one database of Grassroots. Scope is a global query filter on every <see cref="IRegionScoped"/> entity:
+/// a row is visible when its region path starts with the current user's scope path, so a list, count, export
+/// or search cannot forget it. Two provider subclasses carry their own migrations.
+/// </summary>
+public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
+    : IdentityDbContext<AppUser, AppRole, Guid>(options), IDataProtectionKeyContext
+{
+    /// <summary>The acting user; the query filters read their scope on every query.</summary>
+    public CurrentUser User { get; } = user;
+
+    /// <summary>Read by the scope query filters; public so EF can bind it per context instance.</summary>
+    public string ScopePrefix => User.ScopePath;
+    /// <summary>Read by the people query filter: 0 for all kinds.</summary>
+    public int KindLimit => (int?)User.KindLimit ?? 0;
+
+    public DbSet<Region> Regions => Set<Region>();
+    public DbSet<Village> Villages => Set<Village>();
+    public DbSet<Community> Communities => Set<Community>();
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<PersonHistory> PersonHistory => Set<PersonHistory>();
+    public DbSet<CodeEntry> Codes => Set<CodeEntry>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder b)
+    {
+        b.Properties<RegionCode>().HaveConversion<RegionCodeConverter>().HaveMaxLength(12);
+        b.Properties<IdNumber>().HaveConversion<IdNumberConverter>().HaveMaxLength(18);
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+
+        b.Entity<Region>(e =>
+        {
+            e.HasKey(r => r.Code);
+            e.Property(r => r.Name).HasMaxLength(100);
+            e.Property(r => r.Path).HasMaxLength(100);
+            e.HasIndex(r => r.ParentCode);
+        });
+
+        b.Entity<Village>(e =>
+        {
+            e.Property(v => v.Name).HasMaxLength(100);
+            e.Property(v => v.RegionPath).HasMaxLength(100);
+            e.HasIndex(v => v.Code).IsUnique();
+            e.HasIndex(v => v.RegionPath);
+        });
+
+        b.Entity<Community>(e =>
+        {
+            e.Property(v => v.Name).HasMaxLength(100);
+            e.Property(v => v.RegionPath).HasMaxLength(100);
+            e.HasIndex(v => v.Code).IsUnique();
+            e.HasIndex(v => v.RegionPath);
+        });
+
+        b.Entity<Unit>(e =>
+        {
+            e.Property(u => u.Name).HasMaxLength(100);
+            e.Property(u => u.Sector).HasMaxLength(50);
+            e.Property(u => u.RegionPath).HasMaxLength(100);
+            e.HasIndex(u => u.RegionPath);
+        });
+
+        b.Entity<Person>(e =>
+        {
+            e.Property(p => p.Name).HasMaxLength(50);
+            e.Property(p => p.NameSortKey).HasMaxLength(200);
+            e.Property(p => p.NameInitials).HasMaxLength(50);
+            e.Property(p => p.GenderCode).HasMaxLength(2);
+            e.Property(p => p.EthnicCode).HasMaxLength(4);
+            e.Property(p => p.PoliticalStatusCode).HasMaxLength(4);
+            e.Property(p => p.EducationCode).HasMaxLength(4);
+            e.Property(p => p.DegreeCode).HasMaxLength(4);
+            e.Property(p => p.Post).HasMaxLength(100);
+            e.Property(p => p.Rank).HasMaxLength(50);
+            e.Property(p => p.Languages).HasMaxLength(100);
+            e.Property(p => p.Phone).HasMaxLength(20);
+            e.Property(p => p.RegionPath).HasMaxLength(100);
+            e.Property(p => p.Version).IsConcurrencyToken();
+            e.HasIndex(p => p.IdNumber).IsUnique();
+            e.HasIndex(p => new { p.RegionPath, p.NameSortKey });
+            e.HasIndex(p => p.NameSortKey);
+            e.HasIndex(p => p.NameInitials);
+            e.HasIndex(p => p.Name);
+            e.HasOne(p => p.Unit).WithMany().HasForeignKey(p => p.UnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(p => p.Community).WithMany().HasForeignKey(p => p.CommunityId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(p => p.History).WithOne().HasForeignKey(h => h.PersonId).OnDelete(DeleteBehavior.Cascade);
+            e.HasQueryFilter(p => p.RegionPath.StartsWith(ScopePrefix) && (KindLimit == 0 || (int)p.Kind == KindLimit));
+        });
+
+        b.Entity<PersonHistory>(e =>
+        {
+            e.Property(h => h.Value).HasMaxLength(200);
+            e.Property(h => h.RecordedBy).HasMaxLength(100);
+            e.HasIndex(h => h.PersonId);
+        });
+
+        b.Entity<CodeEntry>(e =>
+        {
+            e.Property(c => c.Table).HasMaxLength(50);
+            e.Property(c => c.Code).HasMaxLength(20);
+            e.Property(c => c.Name).HasMaxLength(100);
+            e.Property(c => c.ShortName).HasMaxLength(50);
+            e.Property(c => c.ParentCode).HasMaxLength(20);
+            e.HasIndex(c => new { c.Table, c.Code }).IsUnique();
+        });
+
+        b.Entity<AuditEntry>(e =>
+        {
+            e.Property(a => a.UserName).HasMaxLength(256);
+            e.Property(a => a.Event).HasMaxLength(50);
+            e.Property(a => a.ObjectType).HasMaxLength(100);
+            e.Property(a => a.ObjectId).HasMaxLength(100);
+            e.Property(a => a.Result).HasMaxLength(20);
+            e.Property(a => a.ClientAddress).HasMaxLength(64);
+            e.HasIndex(a => a.AtUtc);
+            e.HasIndex(a => new { a.ObjectType, a.ObjectId });
+            e.HasIndex(a => a.UserName);
+        });
+
+        b.Entity<AppUser>(e =>
+        {
+            e.Property(u => u.DisplayName).HasMaxLength(100);
+            e.Property(u => u.ScopeCode).HasMaxLength(12);
+        });
+
+        ApplyScopeFilters(b);
+    }
+
+    /// <summary>Applies the scope filter to every region-scoped entity other than people (which add a kind limit).</summary>
+    void ApplyScopeFilters(ModelBuilder b)
+    {
+        foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(IRegionScoped).IsAssignableFrom(t.ClrType) && t.ClrType != typeof(Person)))
+        {
+            var p = Expression.Parameter(type.ClrType, "e");
+            var path = Expression.Property(p, nameof(IRegionScoped.RegionPath));
+            var prefix = Expression.Property(Expression.Constant(this), nameof(ScopePrefix));
+            var startsWith = Expression.Call(path, typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!, prefix);
+            b.Entity(type.ClrType).HasQueryFilter(Expression.Lambda(startsWith, p));
+        }
+    }
+
+    sealed class RegionCodeConverter() : ValueConverter<RegionCode, string>(c => c.Value, s => RegionCode.Parse(s));
+
+    sealed class IdNumberConverter() : ValueConverter<IdNumber, string>(c => c.Value, s => IdNumber.FromTrusted(s));
+}

@@ -1,0 +1,23 @@
+using Grassroots.People;
+using Grassroots.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Grassroots.Data;
+
+/// <summary>The embedded default: one SQLite file.</summary>
+public sealed class SqliteGrassrootsDb(DbContextOptions<SqliteGrassrootsDb> options, CurrentUser user) : GrassrootsDb(options, user);
+
+/// <summary>Production: PostgreSQL. Sort keys and region paths use the C collation so prefix and ordinal order use indexes.</summary>
+public sealed class PostgresGrassrootsDb(DbContextOptions<PostgresGrassrootsDb> options, CurrentUser user) : GrassrootsDb(options, user)
+{
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        b.Entity<Person>().Property(p => p.NameSortKey).UseCollation("C");
+        b.Entity<Person>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Person>().Property(p => p.NameInitials).UseCollation("C");
+        b.Entity<Regions.Village>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Regions.Community>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Unit>().Property(p => p.RegionPath).UseCollation("C");
+    }
+}

@@ -1,0 +1,56 @@
+using Grassroots.People;
+
+namespace Grassroots.Security;
+
+/// <summary>
+/// Who is acting in this request or command, and what they may see. Built on the server from the account
+/// (never from request parameters) for each request, so a role or scope change applies at once.
+/// </summary>
+public sealed class CurrentUser
+{
+    /// <summary>A scope prefix that matches no region path: administrators and anonymous users see no people.</summary>
+    public const string NoScope = "\u0001none";
+
+    public Guid? Id { get; private set; }
+    public string UserName { get; private set; } = "anonymous";
+    public string DisplayName { get; private set; } = "";
+    public IReadOnlySet<string> Roles { get; private set; } = new HashSet<string>();
+    /// <summary>Region path prefix of the scope, e.g. <c>/540000/542500/542521/</c>; <see cref="NoScope"/> for none.</summary>
+    public string ScopePath { get; private set; } = NoScope;
+    public string? ScopeCode { get; private set; }
+    public PersonKind? KindLimit { get; private set; }
+    public string? ClientAddress { get; set; }
+
+    public bool IsAuthenticated => Id is not null;
+    public bool HasScope => ScopePath != NoScope;
+    public bool IsInRole(string role) => Roles.Contains(role);
+
+    public void SignedIn(AppUser user, IEnumerable<string> roles, string? scopePath)
+    {
+        Id = user.Id;
+        UserName = user.UserName ?? "";
+        DisplayName = user.DisplayName;
+        Roles = roles.ToHashSet();
+        var isAdmin = Roles.Overlaps(Security.Roles.Administrators);
+        ScopeCode = isAdmin ? null : user.ScopeCode;
+        ScopePath = isAdmin || scopePath is null || !Roles.Overlaps(Security.Roles.RegistryStaff) ? NoScope : scopePath;
+        KindLimit = Security.Roles.KindLimit(Roles);
+    }
+
+    /// <summary>The command-line and background jobs: sees everything, named in the audit trail.</summary>
+    public static CurrentUser System(string name = "system") => new()
+    {
+        UserName = name,
+        DisplayName = name,
+        ScopePath = "/",
+        Roles = new HashSet<string>(),
+    };
+
+    /// <summary>Sets a system actor's name (e.g. the OS user running the CLI).</summary>
+    public void ActAsSystem(string name)
+    {
+        UserName = name;
+        DisplayName = name;
+        ScopePath = "/";
+    }
+}

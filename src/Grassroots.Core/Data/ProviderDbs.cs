@@ -13,6 +13,9 @@ public sealed class PostgresGrassrootsDb(DbContextOptions<PostgresGrassrootsDb> 
     protected override void OnModelCreating(ModelBuilder b)
     {
         base.OnModelCreating(b);
+        // Substring search on names (LIKE '%…%') uses a trigram index; pg_trgm is a trusted extension.
+        b.HasPostgresExtension("pg_trgm");
+        b.Entity<Person>().HasIndex(p => p.Name).HasMethod("gin").HasOperators("gin_trgm_ops");
         b.Entity<Person>().Property(p => p.NameSortKey).UseCollation("C");
         b.Entity<Person>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Person>().Property(p => p.NameInitials).UseCollation("C");

@@ -31,12 +31,19 @@ public sealed class PeopleService(GrassrootsDb db, CurrentUser user, TimeProvide
             }
             else if (text.All(char.IsAsciiLetter))
             {
-                var initials = text.ToLowerInvariant();
-                people = people.Where(p => p.NameInitials.StartsWith(initials) || p.Name.Contains(text));
+                var initials = text.ToLowerInvariant() + "%";
+                var pattern = ContainsPattern(text);
+                people = people.Where(p => EF.Functions.Like(p.NameInitials, initials) || EF.Functions.Like(p.Name, pattern, LikeEscape));
             }
             else
             {
-                people = people.Where(p => p.Name.Contains(text) || (p.Unit != null && p.Unit.Name.Contains(text)) || (p.Post != null && p.Post.Contains(text)));
+                // A name, or a unit. Units are few: resolve the matching ones first, so that a plain name search
+                // stays one indexed LIKE (a trigram index on PostgreSQL).
+                var pattern = ContainsPattern(text);
+                var units = db.Units.Where(u => EF.Functions.Like(u.Name, pattern, LikeEscape)).Select(u => (Guid?)u.Id).ToList();
+                people = units.Count == 0
+                    ? people.Where(p => EF.Functions.Like(p.Name, pattern, LikeEscape))
+                    : people.Where(p => EF.Functions.Like(p.Name, pattern, LikeEscape) || units.Contains(p.UnitId));
             }
         }
         if (!string.IsNullOrWhiteSpace(q.Region))
@@ -71,6 +78,12 @@ public sealed class PeopleService(GrassrootsDb db, CurrentUser user, TimeProvide
             _ => people.OrderBy(p => p.NameSortKey).ThenBy(p => p.Id),
         };
     }
+
+    const string LikeEscape = "\\";
+
+    /// <summary>A LIKE pattern that matches <paramref name="text"/> anywhere, with %, _ and \ taken literally.</summary>
+    static string ContainsPattern(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     static string Truncate(string s) => s.Length > 30 ? s[..30] + "…" : s;
 

@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+using Grassroots.Benchmarks;
+
+// dotnet run -c Release --project bench/Grassroots.Benchmarks -- registry --postgres "Host=…;Username=…" [--people 100000]
+// dotnet run -c Release --project bench/Grassroots.Benchmarks -- micro [BenchmarkDotNet filters]
+if (args.Length > 0 && args[0] == "registry") return await RegistryBenchmark.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "micro")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(PerRowCosts).Assembly).Run(args[1..]);
+    return 0;
+}
+Console.Error.WriteLine("usage: registry --postgres CONN [--people N] | micro [filters]");
+return 2;

@@ -73,7 +73,12 @@ public static class PersonMapping
         UpdatedAtUtc = p.UpdatedAtUtc,
         Version = p.Version,
         History = p.History.OrderBy(h => h.Field).ThenByDescending(h => h.From).ThenByDescending(h => h.RecordedAtUtc)
-            .Select(h => new PersonHistoryDto(h.Field.ToString(), PersonHistory.FieldName(h.Field), h.Value, h.From, h.To, h.RecordedAtUtc, h.RecordedBy))
+            .Select(h => new PersonHistoryDto(h.Field.ToString(), PersonHistory.FieldName(h.Field), h.Field switch
+            {
+                HistoryField.Education => codes.NameOf(CodeTables.Education, h.Value),
+                HistoryField.Degree => codes.NameOf(CodeTables.Degree, h.Value),
+                _ => h.Value,
+            }, h.From, h.To, h.RecordedAtUtc, h.RecordedBy))
             .ToList(),
     };
 

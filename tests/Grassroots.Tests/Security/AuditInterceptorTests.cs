@@ -78,6 +78,7 @@ public sealed class AuditInterceptorTests : IDisposable
         Assert.Equal("139****1234", after["Phone"]);
         Assert.DoesNotContain("542521198803140131", entry.After);
         Assert.DoesNotContain("13908971234", entry.After);
+        Assert.Equal("1988-03-14", after["BirthDate"]);
         Assert.DoesNotContain("NameSortKey", after.Keys);
         Assert.DoesNotContain("Version", after.Keys);
     }
@@ -151,6 +152,22 @@ public sealed class AuditInterceptorTests : IDisposable
         Assert.Equal("139****1234", Values(update.Before)["Phone"]);
         Assert.Equal("138****1111", Values(update.After)["Phone"]);
         Assert.DoesNotContain("19491231", update.After);
+    }
+
+    [Fact]
+    public void AFixedLinePhone_IsMaskedInTheTrailAsInLists()
+    {
+        var id = AddPerson();
+
+        using (var db = database.Open(clerk))
+        {
+            db.People.Single(p => p.Id == id).Phone = "0897-2601234";
+            db.SaveChanges();
+        }
+
+        var after = Values(Trail(id)[1].After)["Phone"];
+        Assert.Equal(PersonMapping.MaskPhone("0897-2601234"), after);
+        Assert.Equal("089*****1234", after);
     }
 
     [Fact]

@@ -142,6 +142,6 @@ public sealed class ChineseTextTests
     // No reading: skipped rather than guessed.
     [InlineData("𠀀明", "m")]
     [InlineData("", "")]
-    public void PinyinInitials(string name, string initials) =>
+    public void PinyinInitials_AreTheFirstLetterOfEachSyllable(string name, string initials) =>
         Assert.Equal(initials, ChineseText.PinyinInitials(name));
 }

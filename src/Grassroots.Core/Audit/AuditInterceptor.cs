@@ -88,10 +88,14 @@ public sealed class AuditInterceptor(CurrentUser user, TimeProvider clock) : Sav
         {
             var name = prop.Metadata.Name;
             if (Skipped.Contains(name)) continue;
-            var sensitive = prop.Metadata.PropertyInfo?.GetCustomAttributes(typeof(SensitiveAttribute), false).Length > 0
-                || prop.Metadata.ClrType == typeof(IdNumber) || prop.Metadata.ClrType == typeof(IdNumber?)
-                || name is "Phone" or "PhoneNumber";
-            string? Show(object? v) => v is null ? null : sensitive ? Mask(v) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture);
+            var phone = name is "Phone" or "PhoneNumber";
+            var sensitive = phone || prop.Metadata.PropertyInfo?.GetCustomAttributes(typeof(SensitiveAttribute), false).Length > 0
+                || prop.Metadata.ClrType == typeof(IdNumber) || prop.Metadata.ClrType == typeof(IdNumber?);
+            string? Show(object? v) => v is null ? null
+                : phone && v is string number ? PersonMapping.MaskPhone(number)
+                : sensitive ? Mask(v)
+                : v is DateOnly date ? date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+                : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture);
             switch (entry.State)
             {
                 case EntityState.Added:

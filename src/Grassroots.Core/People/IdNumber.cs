@@ -11,7 +11,8 @@ namespace Grassroots.People;
 /// Input is normalised first: surrounding and inner spaces removed, full-width digits and letters turned
 /// half-width, a lowercase <c>x</c> upper-cased. A legacy 15-digit number (two-digit year) is converted by
 /// inserting <c>19</c> after the region code and computing the check character. The birth date must be a
-/// real date between 1900-01-01 and today (the caller passes today, so no clock is read here).
+/// real date between <see cref="EarliestBirthDate"/> and today (the caller passes today, so no clock is read
+/// here); the lower bound admits the standard's own example <c>440524188001010014</c> (born 1880).
 /// The region part is only checked for shape (a province code of 11–82 and six digits): people born in
 /// regions that have since been renamed keep their old codes.
 /// </remarks>
@@ -19,6 +20,9 @@ public readonly record struct IdNumber
 {
     static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const string CheckChars = "10X98765432";
+
+    /// <summary>The earliest birth date accepted: catches a mistyped century without refusing the standard's examples.</summary>
+    public static readonly DateOnly EarliestBirthDate = new(1800, 1, 1);
 
     IdNumber(string value) => Value = value;
 
@@ -91,9 +95,14 @@ public readonly record struct IdNumber
             error = $"身份证号码第 7–14 位出生日期“{s.Substring(6, 8)}”不是有效日期。";
             return false;
         }
-        if (birth.Year < 1900 || birth > today)
+        if (birth < EarliestBirthDate)
         {
-            error = $"身份证号码中的出生日期 {birth:yyyy-MM-dd} 超出合理范围（1900 年至今）。";
+            error = $"身份证号码第 7–14 位出生日期 {birth:yyyy-MM-dd} 早于 {EarliestBirthDate.Year} 年，请核对年份。";
+            return false;
+        }
+        if (birth > today)
+        {
+            error = $"身份证号码第 7–14 位出生日期 {birth:yyyy-MM-dd} 晚于今天（{today:yyyy-MM-dd}），请核对。";
             return false;
         }
         var expected = ComputeCheckCharacter(s.AsSpan(0, 17));

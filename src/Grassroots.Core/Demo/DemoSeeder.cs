@@ -1,4 +1,5 @@
 using Grassroots.Data;
+using Grassroots.People;
 using Grassroots.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,9 +10,55 @@ public sealed record DemoAccount(string UserName, string DisplayName, string Rol
 /// <summary>
 /// The deterministic demo data set (DOMAIN.md, "Demo data set"): seeded on first start in demo mode only.
 /// </summary>
+/// <remarks>
+/// <para>Every start produces the same data (fixed seeds): Ali prefecture's 145 village-level units (133 villages and
+/// 12 residents' committees, real codes and names) with profile tags and synthetic positions near their county
+/// seats; Dayu county's 15 urban communities with households; the prefecture's and the 7 counties' units; 616
+/// cadres (about a third in prefecture units), exactly 145 of whom are fit to be first secretaries
+/// (<see cref="IsFirstSecretaryCandidate"/>); Dayu's 118 community workers, 64 existing fiscally funded staff and
+/// 54 recruited; and the demo accounts. Names are synthetic; codes and places are real.</para>
+/// <para>Seeding is all or nothing (one transaction) and takes a few seconds at most.</para>
+/// </remarks>
 public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimeProvider clock)
 {
     public const string Password = "Grassroots-demo-2026";
+
+    /// <summary>The day the data set describes: party standing, ranks and years of service are reckoned at the start of 2026.</summary>
+    public static readonly DateOnly ReferenceDate = new(2026, 1, 1);
+
+    public const int VillageCount = 145;
+    public const int CommunityCount = 15;
+    public const int CadreCount = 616;
+    public const int PrefectureCadreCount = 205;
+    /// <summary>One per village-level unit: the article's 145 first secretaries.</summary>
+    public const int FirstSecretaryCount = 145;
+    public const int CommunityWorkerCount = 118;
+    public const int ExistingCommunityWorkerCount = 64;
+    public const int RecruitedCommunityWorkerCount = 54;
+
+    /// <summary>No demo village lies further than this from its county seat.</summary>
+    public const double MaxVillageDistanceKm = DemoRegistry.MaxVillageDistanceKm;
+
+    /// <summary>
+    /// Marks a recruited community worker's current unit period in their history, followed by the source
+    /// (e.g. <c>北门河街社区居民委员会（选聘招录·退役军人）</c>); existing staff have no such period.
+    /// </summary>
+    public const string RecruitedMarker = "选聘招录";
+
+    /// <summary>The name history periods of the demo data set are recorded under.</summary>
+    public const string RecordedBy = "demo";
+
+    /// <summary>The recruitment sources of S-CW-2 and how many of the 54 recruited workers came from each.</summary>
+    public static IReadOnlyList<(string Source, int Count)> RecruitmentSources => DemoPeople.RecruitmentSources;
+
+    /// <summary>Ranks (职级) from the lowest, with their level: 办事员 is below 科员; 一级/二级科员 are the 科员 level.</summary>
+    static readonly Dictionary<string, int> RankLevels = new(StringComparer.Ordinal)
+    {
+        ["办事员"] = 0,
+        ["科员"] = 1, ["二级科员"] = 1, ["一级科员"] = 1,
+        ["副主任科员"] = 2, ["四级主任科员"] = 2, ["三级主任科员"] = 2,
+        ["主任科员"] = 3, ["二级主任科员"] = 3, ["一级主任科员"] = 3,
+    };
 
     public static readonly IReadOnlyList<DemoAccount> Accounts =
     [
@@ -25,13 +72,71 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
         new("auditor", "审计管理员", Roles.AuditAdmin, null, "审计管理员（查询审计日志）"),
     ];
 
-    /// <summary>Seeds once; returns false when the demo data set is already present.</summary>
+    /// <summary>
+    /// Whether a cadre meets the demo's first-secretary rules (S-SEL-9 default) on <paramref name="on"/>:
+    /// a full party member (political status 01 中共党员; a probationary member does not count) who joined
+    /// at least 3 years before that day, with a rank (职级) of 科员 or above (一级科员, 二级科员 and the 主任科员
+    /// ranks; 办事员 or no rank does not qualify). Community workers never qualify.
+    /// </summary>
+    /// <remarks>
+    /// Exactly <see cref="FirstSecretaryCount"/> of the demo's 616 cadres meet it on <see cref="ReferenceDate"/> and on
+    /// every other day of 2026: the others joined the party in 2024 or later, are not (full) party members,
+    /// or rank below 科员. All 145 are also established staff, fit for duty, with 2+ years of work, so they pass
+    /// the 1+2+X eligibility rules too.
+    /// </remarks>
+    public static bool IsFirstSecretaryCandidate(Person person, DateOnly on) =>
+        person.Kind == PersonKind.Cadre
+        && person.PoliticalStatusCode == "01"
+        && person.PartyJoinDate is { } joined && joined.AddYears(3) <= on
+        && RankAtLeastClerk(person.Rank);
+
+    /// <summary>Whether a rank is 科员 level or above; unknown or missing ranks are not.</summary>
+    public static bool RankAtLeastClerk(string? rank) => rank is not null && RankLevels.TryGetValue(rank.Trim(), out var level) && level >= 1;
+
+    /// <summary>Seeds once; returns false when the demo data set (or any registry data) is already present.</summary>
     public async Task<bool> SeedAsync(CancellationToken ct)
     {
-        if (await db.Users.AnyAsync(u => u.UserName == Accounts[0].UserName, ct)) return false;
+        if (await db.Users.AnyAsync(u => u.UserName == Accounts[0].UserName, ct)
+            || await db.Villages.IgnoreQueryFilters().AnyAsync(ct)
+            || await db.People.IgnoreQueryFilters().AnyAsync(ct))
+            return false;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var a in Accounts)
             await accounts.CreateUserAsync(a.UserName, a.DisplayName, Password, [a.Role], a.ScopeCode, ct);
-        _ = clock;
+
+        var villages = DemoRegistry.Villages();
+        var communities = DemoRegistry.Communities();
+        var (prefectureUnits, countyUnits, dayuUnits) = DemoRegistry.Units();
+        var people = new DemoPeople(clock.GetUtcNow().UtcDateTime);
+        var cadres = people.Cadres(prefectureUnits, countyUnits);
+        var workers = people.CommunityWorkers(communities);
+
+        var candidates = cadres.Count(p => IsFirstSecretaryCandidate(p, ReferenceDate));
+        if (villages.Count != VillageCount || communities.Count != CommunityCount || cadres.Count != CadreCount
+            || candidates != FirstSecretaryCount || workers.Count != CommunityWorkerCount)
+            throw new InvalidOperationException(
+                $"The demo data set came out wrong: {villages.Count} villages, {communities.Count} communities, {cadres.Count} cadres ({candidates} first-secretary candidates), {workers.Count} community workers.");
+
+        // Thousands of new rows and nothing else tracked: skip change detection while adding and saving them.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            db.Villages.AddRange(villages);
+            db.Communities.AddRange(communities);
+            db.Units.AddRange(prefectureUnits.Select(u => u.Unit));
+            db.Units.AddRange(countyUnits.OrderBy(c => c.Key, StringComparer.Ordinal).SelectMany(c => c.Value).Select(u => u.Unit));
+            db.Units.AddRange(dayuUnits);
+            db.People.AddRange(cadres);
+            db.People.AddRange(workers);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
         return true;
     }
 }

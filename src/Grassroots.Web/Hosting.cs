@@ -23,6 +23,7 @@ namespace Grassroots.Web;
 internal static class Hosting
 {
     public const string SmartScheme = "grassroots";
+    const string SignedInAtKey = "grassroots.signed-in-at";
 
     public static WebApplicationBuilder AddGrassroots(this WebApplicationBuilder builder)
     {
@@ -51,6 +52,7 @@ internal static class Hosting
             })
             .AddRoles<AppRole>()
             .AddEntityFrameworkStores<GrassrootsDb>()
+            .AddUserManager<GrassrootsUserManager>()
             .AddSignInManager()
             .AddErrorDescriber<ChineseIdentityErrorDescriber>()
             .AddPasswordValidator<BreachedPasswordValidator>()
@@ -83,11 +85,22 @@ internal static class Hosting
                 c.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 c.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
                 c.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
+                // Absolute timeout: a session ends a fixed time after sign-in however active it is. The sign-in time
+                // is kept in the ticket: IssuedUtc moves forward each time sliding expiration renews the cookie.
+                c.Events.OnSigningIn = ctx =>
+                {
+                    var clock = ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                    ctx.Properties.Items[SignedInAtKey] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                    return Task.CompletedTask;
+                };
                 c.Events.OnValidatePrincipal = ctx =>
                 {
-                    // Absolute timeout: a session ends a fixed time after sign-in however active it is.
                     var clock = ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-                    if (ctx.Properties.IssuedUtc is { } issued && clock.GetUtcNow() - issued > TimeSpan.FromHours(security.AbsoluteTimeoutHours))
+                    var signedIn = ctx.Properties.Items.TryGetValue(SignedInAtKey, out var at)
+                        && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var t)
+                            ? t
+                            : ctx.Properties.IssuedUtc;
+                    if (signedIn is null || clock.GetUtcNow() - signedIn > TimeSpan.FromHours(security.AbsoluteTimeoutHours))
                         ctx.RejectPrincipal();
                     return Task.CompletedTask;
                 };
@@ -196,6 +209,18 @@ internal static class Hosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use((http, next) =>
+        {
+            // A NUL in a query value is never meaningful, and PostgreSQL cannot take it as text: refuse it (400), never a 500.
+            foreach (var (_, values) in http.Request.Query)
+            {
+                foreach (var v in values)
+                {
+                    if (v is not null && v.Contains('\0', StringComparison.Ordinal)) throw new BadHttpRequestException("查询参数含有空字符（NUL）。");
+                }
+            }
+            return next(http);
+        });
         app.Use(async (http, next) =>
         {
             var h = http.Response.Headers;

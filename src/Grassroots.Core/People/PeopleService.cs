@@ -24,6 +24,7 @@ public sealed class PeopleService(GrassrootsDb db, CurrentUser user, TimeProvide
         {
             var text = q.Q.Trim();
             if (text.Length > 50) errors.Add("q", "搜索内容不能超过 50 个字符。");
+            else if (text.Any(char.IsControl)) errors.Add("q", "搜索内容含有不可见的控制字符，请重新输入。");
             else if (IdNumber.TryParse(text, ChinaTime.Today(clock), out var id, out _))
             {
                 var value = id.Value;
@@ -186,7 +187,12 @@ public sealed class PeopleService(GrassrootsDb db, CurrentUser user, TimeProvide
             newValue = newValue is null ? null : shown ?? newValue;
             foreach (var open in p.History.Where(h => h.Field == field && h.To is null)) open.To = today;
             if (!string.IsNullOrWhiteSpace(newValue))
-                p.History.Add(new PersonHistory { PersonId = p.Id, Field = field, Value = newValue, From = today, RecordedAtUtc = now, RecordedBy = user.UserName });
+            {
+                var period = new PersonHistory { PersonId = p.Id, Field = field, Value = newValue, From = today, RecordedAtUtc = now, RecordedBy = user.UserName };
+                p.History.Add(period);
+                // Added explicitly: its key is set in code, so change detection alone would take it for an existing row (UPDATE of nothing → 409).
+                db.PersonHistory.Add(period);
+            }
         }
         Track(HistoryField.Post, before?.Post, p.Post);
         Track(HistoryField.Rank, before?.Rank, p.Rank);

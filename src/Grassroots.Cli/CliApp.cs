@@ -207,8 +207,19 @@ public static class CliApp
             return Ok;
         }));
 
+        var templateFile = new Argument<FileInfo>("FILE") { Description = "要写出的导入模板 .xlsx 文件。" };
+        var template = new Command("template", "写出人员导入模板（说明页、下拉列表）。") { templateFile };
+        template.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var file = p.GetValue(templateFile)!;
+            await using (var stream = File.Create(file.FullName)) await sp.GetRequiredService<ImportTemplateBuilder>().WriteAsync(stream, ct);
+            console.MarkupLineInterpolated($"[green]已写出导入模板：{file.FullName}[/]");
+            return Ok;
+        }));
+
         people.Subcommands.Add(import);
         people.Subcommands.Add(export);
+        people.Subcommands.Add(template);
         return people;
     }
 

@@ -112,8 +112,17 @@ internal static class ErrorWorkbook
                 if (!cells.TryGetValue(hit.Key, out var bad)) cells[hit.Key] = bad = Xlsx.Empty(hit.Key, number, 0);
                 bad.StyleIndex = styles.Highlight(bad.StyleIndex?.Value ?? 0);
             }
-            var text = string.Join("；", errors.Select(e => e.Column is null ? e.Message : $"{e.Column}：{e.Message}"));
+            var messages = errors.Select(e => e.Column is null ? e.Message : $"{e.Column}：{e.Message}").ToList();
+            var text = string.Join("\n", messages);
             cells[errorColumn] = Xlsx.Text(errorColumn, number, text, styles.ErrorText);
+            // Wrapped text does not grow a row by itself in every program: make room for the message.
+            var lines = messages.Sum(m => Math.Max(1, (int)Math.Ceiling(m.Sum(c => c >= '\u2E80' ? 2 : 1) / 58.0)));
+            var height = lines * 15.0 + 3;
+            if (lines > 1 && (row.Height?.Value ?? 0) < height)
+            {
+                row.Height = height;
+                row.CustomHeight = true;
+            }
         }
 
         var others = row.ChildElements.Where(c => c is not Cell).Select(c => c.CloneNode(true)).ToList();

@@ -36,13 +36,14 @@ public sealed class ImportTemplateBuilder(GrassrootsDb db, CurrentUser user, Tim
             throw new ForbiddenException("您的角色不能导入人员信息。");
         var lists = await ListsAsync(ct);
         var maxRows = options.Value.MaxRows;
+        var maxMegabytes = options.Value.MaxUploadBytes / 1024.0 / 1024.0;
 
         using var doc = SpreadsheetDocument.Create(output, SpreadsheetDocumentType.Workbook);
         var wb = doc.AddWorkbookPart();
         wb.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
 
         var help = wb.AddNewPart<WorksheetPart>();
-        help.Worksheet = HelpWorksheet(lists, maxRows);
+        help.Worksheet = HelpWorksheet(lists, maxRows, maxMegabytes);
         var data = wb.AddNewPart<WorksheetPart>();
         data.Worksheet = DataWorksheet(lists, maxRows);
         var hidden = wb.AddNewPart<WorksheetPart>();
@@ -91,14 +92,17 @@ public sealed class ImportTemplateBuilder(GrassrootsDb db, CurrentUser user, Tim
         };
     }
 
-    static Worksheet HelpWorksheet(Dictionary<string, (string Title, List<string> Values)> lists, int maxRows)
+    static Worksheet HelpWorksheet(Dictionary<string, (string Title, List<string> Values)> lists, int maxRows, double maxMegabytes)
     {
+        const double widthA = 14, widthB = 12, widthC = 48, widthD = 52;
         var rows = new List<Row>();
         uint r = 0;
         Row Line(string text, uint style)
         {
             r++;
-            return new Row(Xlsx.Text(1, r, text, style)) { RowIndex = r };
+            var row = new Row(Xlsx.Text(1, r, text, style)) { RowIndex = r };
+            if (style == SNote) Fit(row, Lines(text, widthA + widthB + widthC + widthD));
+            return row;
         }
         rows.Add(Line("人员信息导入模板 使用说明", STitle));
         string[] notes =
@@ -106,15 +110,13 @@ public sealed class ImportTemplateBuilder(GrassrootsDb db, CurrentUser user, Tim
             $"1. 在“{DataSheet}”工作表中每行填写一人，第 1 行为列名，请勿修改列名；列的顺序可以调整，不需要的非必填列可以删除。",
             "2. 列名为红色的是必填列；驻村干部必须填写“工作单位”，社区工作者必须填写“所在社区”。",
             "3. 有下拉列表的列请从列表中选择；也可以填写代码表中的代码（如民族填“04”）。",
-            $"4. 一次最多导入 {maxRows} 行，文件不超过 10 MB。只接受 .xlsx 格式（.xls 请先另存为 .xlsx）。",
+            $"4. 一次最多导入 {maxRows} 行，文件不超过 {maxMegabytes:0.#} MB。只接受 .xlsx 格式（.xls 请先另存为 .xlsx）。",
             "5. 导入是“全部或全不”：只要有一行有错误，整个文件都不会导入。系统会返回原文件并在最后增加“错误原因”列、标红出错的单元格，修改后重新上传即可（“错误原因”列可以保留，导入时会忽略）。",
             "6. 身份证号码会校验校验码，并与出生日期、性别核对；同一身份证号码已登记或在文件中重复出现的行会被拒绝。",
             "7. 人员的所属区划取自工作单位（或社区），只能导入您管辖范围内的人员。",
         ];
         foreach (var n in notes) rows.Add(Line(n, SNote));
-        r++;
-        var head = r + 1;
-        r++;
+        r += 2;
         rows.Add(new Row(new[] { "列名", "是否必填", "填写说明", "可选值" }.Select((t, i) => Xlsx.Text(i + 1, r, t, STableHead))) { RowIndex = r });
         foreach (var c in ImportColumns.All)
         {
@@ -125,24 +127,41 @@ public sealed class ImportTemplateBuilder(GrassrootsDb db, CurrentUser user, Tim
                     : string.Join("、", list.Values)
                 : "";
             var required = c.Required ? "必填" : c.Field is "unitId" ? "驻村干部必填" : c.Field is "communityId" ? "社区工作者必填" : "选填";
-            rows.Add(new Row(
+            var row = new Row(
                 Xlsx.Text(1, r, c.Header, STableBody), Xlsx.Text(2, r, required, STableBody),
                 Xlsx.Text(3, r, c.Help, STableBody), Xlsx.Text(4, r, options, STableBody))
-            { RowIndex = r });
+            { RowIndex = r };
+            Fit(row, Math.Max(Lines(c.Help, widthC), Lines(options, widthD)));
+            rows.Add(row);
         }
-        _ = head;
         return new Worksheet(
+            new SheetProperties(new PageSetupProperties { FitToPage = true }),
             new SheetViews(new SheetView { WorkbookViewId = 0 }),
             new SheetFormatProperties { DefaultRowHeight = 18 },
             new Columns(
-                new Column { Min = 1, Max = 1, Width = 16, CustomWidth = true },
-                new Column { Min = 2, Max = 2, Width = 14, CustomWidth = true },
-                new Column { Min = 3, Max = 3, Width = 60, CustomWidth = true },
-                new Column { Min = 4, Max = 4, Width = 60, CustomWidth = true }),
+                new Column { Min = 1, Max = 1, Width = widthA, CustomWidth = true },
+                new Column { Min = 2, Max = 2, Width = widthB, CustomWidth = true },
+                new Column { Min = 3, Max = 3, Width = widthC, CustomWidth = true },
+                new Column { Min = 4, Max = 4, Width = widthD, CustomWidth = true }),
             new SheetData(rows),
             new MergeCells(Enumerable.Range(1, notes.Length + 1).Select(i => new MergeCell { Reference = $"A{i}:D{i}" })),
             new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 },
-            new PageSetup { PaperSize = 9, Orientation = OrientationValues.Portrait });
+            new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+    }
+
+    /// <summary>Lines a wrapped text needs in a column of <paramref name="width"/> characters (CJK characters count double).</summary>
+    static int Lines(string text, double width)
+    {
+        var units = text.Sum(c => c >= '\u2E80' ? 2 : 1);
+        return Math.Max(1, (int)Math.Ceiling(units / Math.Max(1, width - 2)));
+    }
+
+    /// <summary>Spreadsheet programs do not grow rows for wrapped text on their own: set the height.</summary>
+    static void Fit(Row row, int lines)
+    {
+        if (lines <= 1) return;
+        row.Height = lines * 15 + 3;
+        row.CustomHeight = true;
     }
 
     static Worksheet DataWorksheet(Dictionary<string, (string Title, List<string> Values)> lists, int maxRows)
@@ -172,6 +191,7 @@ public sealed class ImportTemplateBuilder(GrassrootsDb db, CurrentUser user, Tim
         }
         validations.Count = (uint)validations.ChildElements.Count;
         return new Worksheet(
+            new SheetProperties(new PageSetupProperties { FitToPage = true }),
             new SheetViews(new SheetView(
                 new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
                 new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
@@ -188,7 +208,7 @@ public sealed class ImportTemplateBuilder(GrassrootsDb db, CurrentUser user, Tim
             new SheetData(new Row(cols.Select((c, i) => Xlsx.Text(i + 1, 1, c.Header, c.Required ? SHeadRequired : SHead))) { RowIndex = 1, Height = 22, CustomHeight = true }),
             validations,
             new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 },
-            new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape });
+            new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
     }
 
     static Worksheet ListWorksheet(Dictionary<string, (string Title, List<string> Values)> lists)

@@ -89,7 +89,7 @@ public static class XlsxUpload
     static void CheckEntry(ZipArchiveEntry entry)
     {
         using var raw = entry.Open();
-        using var capped = new CappedStream(raw, entry.Length, entry.FullName);
+        using var capped = new CappedStream(raw, entry.Length, entry.Crc32, entry.FullName);
         var name = entry.FullName;
         if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase))
         {
@@ -116,10 +116,16 @@ public static class XlsxUpload
 
     static string FormatBytes(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / 1024.0 / 1024.0:0.#} MB" : $"{bytes / 1024.0:0.#} KB";
 
-    /// <summary>Reads an entry and fails when it inflates past its declared size.</summary>
-    sealed class CappedStream(Stream inner, long declared, string name) : Stream
+    /// <summary>
+    /// Reads an entry, failing when it inflates past its declared size; <see cref="Drain"/> then checks that the
+    /// inflated size and CRC-32 match the headers (the zip reader stops at the declared size without telling, so a
+    /// forged header would otherwise pass as a truncated part).
+    /// </summary>
+    sealed class CappedStream(Stream inner, long declared, uint declaredCrc, string name) : Stream
     {
+        static readonly uint[] CrcTable = BuildCrcTable();
         long total;
+        uint crc = 0xFFFFFFFF;
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -127,6 +133,7 @@ public static class XlsxUpload
             total += n;
             if (total > declared)
                 throw new ValidationException(Field, $"文件中的部件“{name}”解压后比声明的大小更大，文件已被篡改或是压缩炸弹，已拒绝。");
+            for (var i = offset; i < offset + n; i++) crc = CrcTable[(crc ^ buffer[i]) & 0xFF] ^ (crc >> 8);
             return n;
         }
 
@@ -136,6 +143,20 @@ public static class XlsxUpload
             while (Read(buffer, 0, buffer.Length) > 0)
             {
             }
+            if (total != declared || ~crc != declaredCrc)
+                throw new ValidationException(Field, $"文件中的部件“{name}”与其声明的大小或校验值不符，文件已被篡改或损坏，已拒绝。");
+        }
+
+        static uint[] BuildCrcTable()
+        {
+            var table = new uint[256];
+            for (uint i = 0; i < 256; i++)
+            {
+                var c = i;
+                for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+                table[i] = c;
+            }
+            return table;
         }
 
         public override bool CanRead => true;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using Grassroots.Common;
 using Grassroots.Exchange;
 
@@ -68,13 +69,34 @@ public sealed class XlsxUploadTests
     [Fact]
     public void ZipBomb_EntryThatLiesAboutItsSize_IsRefused()
     {
-        var zip = TestWorkbooks.Zip([("xl/media/image1.bin", 4L * 1024 * 1024), ("[Content_Types].xml", 10)]);
-        // Forge the declared uncompressed size of the first entry (local header and central directory) to 1,000 bytes.
-        BinaryPrimitives.WriteUInt32LittleEndian(zip.AsSpan(22), 1000);
-        var central = zip.AsSpan().IndexOf(new byte[] { 0x50, 0x4B, 0x01, 0x02 });
-        BinaryPrimitives.WriteUInt32LittleEndian(zip.AsSpan(central + 24), 1000);
-        var message = Refusal(zip, new ImportOptions { MaxCompressionRatio = 100_000 });
-        Assert.True(message.Contains("比声明的大小更大") || message.Contains("已损坏"), message);
+        // A real workbook plus a 4 MB entry whose headers claim 1,000 bytes.
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var s = zip.CreateEntry("xl/media/image1.bin", CompressionLevel.SmallestSize).Open()) s.Write(new byte[4 * 1024 * 1024]);
+            using var real = new ZipArchive(new MemoryStream(TestWorkbooks.Simple(["姓名"])));
+            foreach (var e in real.Entries)
+            {
+                using var from = e.Open();
+                using var to = zip.CreateEntry(e.FullName).Open();
+                from.CopyTo(to);
+            }
+        }
+        var bytes = ms.ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(22), 1000);
+        var central = bytes.AsSpan().IndexOf(new byte[] { 0x50, 0x4B, 0x01, 0x02 });
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(central + 24), 1000);
+        Assert.Contains("与其声明的大小或校验值不符", Refusal(bytes, new ImportOptions { MaxCompressionRatio = 100_000 }));
+    }
+
+    [Fact]
+    public void EntryWithAWrongChecksum_IsRefused()
+    {
+        var bytes = TestWorkbooks.Simple(["姓名"]);
+        var central = bytes.AsSpan().IndexOf(new byte[] { 0x50, 0x4B, 0x01, 0x02 });
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(central + 16), 0xDEADBEEF);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(14), 0xDEADBEEF);
+        Assert.Contains("校验值不符", Refusal(bytes));
     }
 
     [Fact]

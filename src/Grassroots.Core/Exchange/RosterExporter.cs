@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -45,7 +46,7 @@ public sealed class RosterExporter(GrassrootsDb db, CurrentUser user, TimeProvid
     const uint StyleTitle = 1, StyleInfo = 2, StyleHeader = 3, StyleBody = 4, StyleBodyCentre = 5;
     const uint HeaderRow = 4;
 
-    /// <summary>Writes the roster to <paramref name="output"/> (a seekable stream) and audits the export.</summary>
+    /// <summary>Writes the roster to <paramref name="output"/> (any writable stream; it is left open) and audits the export.</summary>
     public async Task<RosterExport> ExportAsync(PeopleQuery query, Stream output, IProgress<ExchangeProgress>? progress, CancellationToken ct)
     {
         var selected = people.Query(query); // validates the filter (ValidationException) and checks the role
@@ -54,73 +55,39 @@ public sealed class RosterExporter(GrassrootsDb db, CurrentUser user, TimeProvid
         var title = Title(query);
         var filter = await DescribeFilterAsync(query, ct);
         var now = ChinaTime.ToChina(clock.GetUtcNow().UtcDateTime);
-        var lastColumn = Columns.Count;
         var rows = 0;
 
-        using (var doc = SpreadsheetDocument.Create(output, SpreadsheetDocumentType.Workbook))
+        // The package (workbook, styles, print titles) is made by the SDK with an empty sheet; the sheet itself is then
+        // streamed straight into the output zip, row by row. (The SDK's own packages keep every part in memory until
+        // they are closed, which for a roster of 100,000 people is hundreds of megabytes.)
+        using var skeleton = new MemoryStream();
+        string sheetEntry;
+        using (var doc = SpreadsheetDocument.Create(skeleton, SpreadsheetDocumentType.Workbook))
         {
             var wb = doc.AddWorkbookPart();
             wb.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
             var ws = wb.AddNewPart<WorksheetPart>();
-            using (var w = OpenXmlWriter.Create(ws))
-            {
-                w.WriteStartElement(new Worksheet());
-                w.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
-                w.WriteElement(new SheetViews(new SheetView(
-                    new Pane { VerticalSplit = HeaderRow, TopLeftCell = "A" + (HeaderRow + 1), ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-                    new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A" + (HeaderRow + 1), SequenceOfReferences = new ListValue<StringValue> { InnerText = "A" + (HeaderRow + 1) } })
-                { WorkbookViewId = 0 }));
-                w.WriteElement(new SheetFormatProperties { DefaultRowHeight = 18, CustomHeight = true });
-                w.WriteElement(new DocumentFormat.OpenXml.Spreadsheet.Columns(Columns.Select((c, i) =>
-                    new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = c.Width, CustomWidth = true })));
-
-                w.WriteStartElement(new SheetData());
-                w.WriteElement(new Row(Xlsx.Text(1, 1, title, StyleTitle)) { RowIndex = 1, Height = 32, CustomHeight = true });
-                w.WriteElement(new Row(Xlsx.Text(1, 2, "筛选条件：" + filter, StyleInfo)) { RowIndex = 2 });
-                w.WriteElement(new Row(Xlsx.Text(1, 3, $"导出人：{ActorName()}　　导出时间：{now:yyyy年M月d日 HH:mm}（北京时间）　　身份证号码、联系电话已脱敏", StyleInfo)) { RowIndex = 3 });
-                w.WriteElement(new Row(Columns.Select((c, i) => Xlsx.Text(i + 1, HeaderRow, c.Header, StyleHeader))) { RowIndex = HeaderRow, Height = 24, CustomHeight = true });
-
-                await foreach (var p in PeopleService.Project(selected).AsAsyncEnumerable().WithCancellation(ct))
-                {
-                    rows++;
-                    var r = HeaderRow + (uint)rows;
-                    w.WriteElement(new Row(
-                        Xlsx.Text(1, r, rows.ToString(CultureInfo.InvariantCulture), StyleBodyCentre),
-                        Xlsx.Text(2, r, p.Name, StyleBody),
-                        Xlsx.Text(3, r, codes.NameOf(CodeTables.Gender, p.GenderCode), StyleBodyCentre),
-                        Xlsx.Text(4, r, codes.NameOf(CodeTables.Ethnic, p.EthnicCode), StyleBodyCentre),
-                        Xlsx.Text(5, r, YearMonth(p.BirthDate), StyleBodyCentre),
-                        Xlsx.Text(6, r, p.IdNumber.Masked, StyleBodyCentre),
-                        Xlsx.Text(7, r, PersonRow.PoliticalName(codes, p.PoliticalStatusCode), StyleBodyCentre),
-                        Xlsx.Text(8, r, YearMonth(p.PartyJoinDate), StyleBodyCentre),
-                        Xlsx.Text(9, r, YearMonth(p.WorkStartDate), StyleBodyCentre),
-                        Xlsx.Text(10, r, p.EducationCode is null ? "" : codes.NameOf(CodeTables.Education, p.EducationCode), StyleBody),
-                        Xlsx.Text(11, r, p.UnitName ?? p.CommunityName, StyleBody),
-                        Xlsx.Text(12, r, p.Post, StyleBody),
-                        Xlsx.Text(13, r, p.Rank, StyleBody),
-                        Xlsx.Text(14, r, PersonNames.Line(p.Line), StyleBodyCentre),
-                        Xlsx.Text(15, r, PersonMapping.RegionName(p.RegionCode), StyleBody),
-                        Xlsx.Text(16, r, PersonMapping.MaskPhone(p.Phone), StyleBodyCentre))
-                    { RowIndex = r });
-                    if (progress is not null && rows % 500 == 0) progress.Report(new("导出", rows, Math.Max(total, rows)));
-                }
-
-                var footer = HeaderRow + (uint)rows + 1;
-                w.WriteElement(new Row(Xlsx.Text(1, footer, $"合计：{rows} 人", StyleInfo)) { RowIndex = footer });
-                w.WriteEndElement(); // sheetData
-
-                var last = Xlsx.ColumnName(lastColumn);
-                w.WriteElement(new MergeCells(new[] { 1u, 2u, 3u, footer }.Select(r => new MergeCell { Reference = $"A{r}:{last}{r}" })));
-                w.WriteElement(new PrintOptions { HorizontalCentered = true });
-                w.WriteElement(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
-                w.WriteElement(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
-                w.WriteElement(new HeaderFooter(new OddFooter("&C第 &P 页，共 &N 页")));
-                w.WriteEndElement(); // worksheet
-            }
-
+            ws.Worksheet = new Worksheet(new SheetData());
+            sheetEntry = ws.Uri.OriginalString.TrimStart('/');
             wb.Workbook = new Workbook(
                 new Sheets(new Sheet { Id = wb.GetIdOfPart(ws), SheetId = 1, Name = SheetName }),
                 new DefinedNames(new DefinedName($"'{SheetName}'!${HeaderRow}:${HeaderRow}") { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
+        }
+        skeleton.Position = 0;
+        using (var source = new ZipArchive(skeleton, ZipArchiveMode.Read))
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries)
+            {
+                await using var to = zip.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
+                if (entry.FullName != sheetEntry)
+                {
+                    await using var from = entry.Open();
+                    await from.CopyToAsync(to, ct);
+                    continue;
+                }
+                rows = await WriteSheetAsync(to, selected, codes, title, filter, now, total, progress, ct);
+            }
         }
         progress?.Report(new("导出", rows, rows));
 
@@ -136,6 +103,68 @@ public sealed class RosterExporter(GrassrootsDb db, CurrentUser user, TimeProvid
         });
         await db.SaveChangesAsync(ct);
         return new RosterExport(rows, $"{title}-{now:yyyyMMdd}.xlsx", title);
+    }
+
+    /// <summary>Streams the roster sheet's XML; returns the number of people written.</summary>
+    async Task<int> WriteSheetAsync(Stream to, IQueryable<Person> selected, CodeBook codes, string title, string filter, DateTimeOffset now,
+        int total, IProgress<ExchangeProgress>? progress, CancellationToken ct)
+    {
+        var rows = 0;
+        using var w = OpenXmlWriter.Create(to);
+        w.WriteStartDocument(true);
+        w.WriteStartElement(new Worksheet());
+        w.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
+        w.WriteElement(new SheetViews(new SheetView(
+            new Pane { VerticalSplit = HeaderRow, TopLeftCell = "A" + (HeaderRow + 1), ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+            new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A" + (HeaderRow + 1), SequenceOfReferences = new ListValue<StringValue> { InnerText = "A" + (HeaderRow + 1) } })
+        { WorkbookViewId = 0 }));
+        w.WriteElement(new SheetFormatProperties { DefaultRowHeight = 18, CustomHeight = true });
+        w.WriteElement(new DocumentFormat.OpenXml.Spreadsheet.Columns(Columns.Select((c, i) =>
+            new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = c.Width, CustomWidth = true })));
+
+        w.WriteStartElement(new SheetData());
+        w.WriteElement(new Row(Xlsx.Text(1, 1, title, StyleTitle)) { RowIndex = 1, Height = 32, CustomHeight = true });
+        w.WriteElement(new Row(Xlsx.Text(1, 2, "筛选条件：" + filter, StyleInfo)) { RowIndex = 2 });
+        w.WriteElement(new Row(Xlsx.Text(1, 3, $"导出人：{ActorName()}　　导出时间：{now:yyyy年M月d日 HH:mm}（北京时间）　　身份证号码、联系电话已脱敏", StyleInfo)) { RowIndex = 3 });
+        w.WriteElement(new Row(Columns.Select((c, i) => Xlsx.Text(i + 1, HeaderRow, c.Header, StyleHeader))) { RowIndex = HeaderRow, Height = 24, CustomHeight = true });
+
+        await foreach (var p in PeopleService.Project(selected).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            rows++;
+            var r = HeaderRow + (uint)rows;
+            w.WriteElement(new Row(
+                Xlsx.Text(1, r, rows.ToString(CultureInfo.InvariantCulture), StyleBodyCentre),
+                Xlsx.Text(2, r, p.Name, StyleBody),
+                Xlsx.Text(3, r, codes.NameOf(CodeTables.Gender, p.GenderCode), StyleBodyCentre),
+                Xlsx.Text(4, r, codes.NameOf(CodeTables.Ethnic, p.EthnicCode), StyleBodyCentre),
+                Xlsx.Text(5, r, YearMonth(p.BirthDate), StyleBodyCentre),
+                Xlsx.Text(6, r, p.IdNumber.Masked, StyleBodyCentre),
+                Xlsx.Text(7, r, PersonRow.PoliticalName(codes, p.PoliticalStatusCode), StyleBodyCentre),
+                Xlsx.Text(8, r, YearMonth(p.PartyJoinDate), StyleBodyCentre),
+                Xlsx.Text(9, r, YearMonth(p.WorkStartDate), StyleBodyCentre),
+                Xlsx.Text(10, r, p.EducationCode is null ? "" : codes.NameOf(CodeTables.Education, p.EducationCode), StyleBody),
+                Xlsx.Text(11, r, p.UnitName ?? p.CommunityName, StyleBody),
+                Xlsx.Text(12, r, p.Post, StyleBody),
+                Xlsx.Text(13, r, p.Rank, StyleBody),
+                Xlsx.Text(14, r, PersonNames.Line(p.Line), StyleBodyCentre),
+                Xlsx.Text(15, r, PersonMapping.RegionName(p.RegionCode), StyleBody),
+                Xlsx.Text(16, r, PersonMapping.MaskPhone(p.Phone), StyleBodyCentre))
+            { RowIndex = r });
+            if (progress is not null && rows % 500 == 0) progress.Report(new("导出", rows, Math.Max(total, rows)));
+        }
+
+        var footer = HeaderRow + (uint)rows + 1;
+        w.WriteElement(new Row(Xlsx.Text(1, footer, $"合计：{rows} 人", StyleInfo)) { RowIndex = footer });
+        w.WriteEndElement(); // sheetData
+
+        var last = Xlsx.ColumnName(Columns.Count);
+        w.WriteElement(new MergeCells(new[] { 1u, 2u, 3u, footer }.Select(r => new MergeCell { Reference = $"A{r}:{last}{r}" })));
+        w.WriteElement(new PrintOptions { HorizontalCentered = true });
+        w.WriteElement(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+        w.WriteElement(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+        w.WriteElement(new HeaderFooter(new OddFooter("&C第 &P 页，共 &N 页")));
+        w.WriteEndElement(); // worksheet
+        return rows;
     }
 
     static string YearMonth(DateOnly? d) => d is { } v ? v.ToString("yyyy.MM", CultureInfo.InvariantCulture) : "";

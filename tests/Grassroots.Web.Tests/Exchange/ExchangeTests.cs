@@ -28,7 +28,9 @@ public abstract class ExchangeTests(GrassrootsApp app)
         var response = await client.GetAsync("/api/people/export", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Xlsx, response.Content.Headers.ContentType!.MediaType);
-        var roster = XlsxFiles.Read(await response.Content.ReadAsByteArrayAsync(Ct));
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Empty(XlsxFiles.SchemaErrors(bytes));
+        var roster = XlsxFiles.Read(bytes);
 
         var list = await client.GetFromJsonAsync<PageDto>("/api/people?pageSize=100", Ct);
         Assert.Equal(list!.Items.Select(i => i.Name).Order(), roster.DataRows.Select(r => SpreadsheetText.Restore(r[1])).Order());
@@ -142,7 +144,9 @@ public abstract class ExchangeTests(GrassrootsApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Xlsx, response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(ImportTemplateBuilder.FileName, response.Content.Headers.ContentDisposition!.FileNameStar);
-        using var doc = SpreadsheetDocument.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct)), false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Empty(XlsxFiles.SchemaErrors(bytes));
+        using var doc = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
         var texts = doc.WorkbookPart!.WorksheetParts.SelectMany(p => p.Worksheet.Descendants<Cell>()).Select(c => c.InlineString?.InnerText).ToList();
         Assert.Contains(app.Data.PulanUnit.Name, texts);
         Assert.Contains(app.Data.PulanTownUnit.Name, texts);
@@ -225,6 +229,7 @@ public abstract class ExchangeTests(GrassrootsApp app)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(Xlsx, response.Content.Headers.ContentType!.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Empty(XlsxFiles.SchemaErrors(bytes));
 
         using var doc = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
         var wb = doc.WorkbookPart!;

@@ -24,6 +24,14 @@ internal static class XlsxFiles
         return new Roster(header, data, all);
     }
 
+    /// <summary>Schema errors the OpenXML validator finds (Office 2019 rules); empty for a file Excel opens without repair.</summary>
+    public static List<string> SchemaErrors(byte[] bytes)
+    {
+        using var doc = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+        return new DocumentFormat.OpenXml.Validation.OpenXmlValidator(DocumentFormat.OpenXml.FileFormatVersions.Office2019)
+            .Validate(doc).Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+    }
+
     /// <summary>Every XML part of the package as text (to search for values that must not be there).</summary>
     public static string RawXml(byte[] bytes)
     {

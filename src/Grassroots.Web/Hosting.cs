@@ -8,6 +8,7 @@ using Grassroots.Security;
 using Grassroots.Web.Audit;
 using Grassroots.Web.Common;
 using Grassroots.Web.Components;
+using Grassroots.Web.Exchange;
 using Grassroots.Web.People;
 using Grassroots.Web.Regions;
 using Grassroots.Web.Security;
@@ -117,6 +118,7 @@ internal static class Hosting
         services.AddScoped<AuditService>();
         services.AddScoped<AccountService>();
         services.AddScoped<DemoSeeder>();
+        services.AddExchange(config);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsHandler>();
@@ -242,6 +244,7 @@ internal static class Hosting
         app.MapAuthEndpoints();
         app.MapLogout();
         app.MapPeopleEndpoints();
+        app.MapExchangeEndpoints();
         app.MapRegistryEndpoints();
         app.MapAuditEndpoints();
         app.MapRazorComponents<App>();

@@ -176,6 +176,9 @@ public sealed class PeopleService(GrassrootsDb db, CurrentUser user, TimeProvide
         public static Snapshot Of(Person p) => new(p.Post, p.Rank, p.EducationCode, p.DegreeCode, p.UnitId);
     }
 
+    /// <summary>Opens the first period of each post, rank, education, degree and unit of a new person (used by the import).</summary>
+    internal void RecordOpeningHistory(Person p, string? unitName) => RecordHistory(p, null, unitName);
+
     /// <summary>Closes the open period and opens a new one for each of post, rank, education, degree and unit that changed.</summary>
     void RecordHistory(Person p, Snapshot? before, string? unitName)
     {

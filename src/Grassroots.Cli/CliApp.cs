@@ -1,0 +1,302 @@
+using System.CommandLine;
+using Grassroots.Common;
+using Grassroots.Data;
+using Grassroots.Demo;
+using Grassroots.Exchange;
+using Grassroots.People;
+using Grassroots.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace Grassroots.Cli;
+
+/// <summary>
+/// The <c>grassroots</c> command: database migration, demo data, the first administrator, and batch import and export
+/// of people with the same services, rules, scope and audit as the web application. The command acts as the system
+/// actor named after the operating-system user (full scope; that name appears in the audit trail).
+/// </summary>
+/// <remarks>Exit codes: 0 done; 1 refused (validation errors, rule violations: nothing was changed); 2 usage (bad
+/// arguments, missing file); 3 unexpected failure (e.g. the database cannot be reached).</remarks>
+public static class CliApp
+{
+    public const int Ok = 0, Refused = 1, Usage = 2, Failed = 3;
+
+    /// <summary>Runs the command with plain output (no colours, no prompts unless <paramref name="input"/> is given): for tests and scripts.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextReader? input = null)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        return RunAsync(args, console, output, input ?? TextReader.Null);
+    }
+
+    /// <summary>Runs the command on <paramref name="console"/>; a null <paramref name="input"/> means prompts go to the terminal.</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextReader? input)
+    {
+        var root = Build(console, input);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) console.MarkupLineInterpolated($"[red]参数错误：{e.Message}[/]");
+            console.WriteLine("用法见 grassroots --help。");
+            return Usage;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = output, EnableDefaultExceptionHandler = false });
+    }
+
+    static readonly Option<string?> Connection = new("--connection")
+    {
+        Description = "数据库连接串：含 Host= 的按 PostgreSQL，否则按 SQLite（也可只写 SQLite 文件路径）。默认取配置 ConnectionStrings:Postgres / ConnectionStrings:Sqlite。",
+        Recursive = true,
+    };
+    static readonly Option<string?> Postgres = new("--postgres") { Description = "PostgreSQL 连接串（同 ConnectionStrings:Postgres）。", Recursive = true };
+    static readonly Option<string?> Sqlite = new("--sqlite") { Description = "SQLite 连接串或数据库文件路径（同 ConnectionStrings:Sqlite）。", Recursive = true };
+
+    static RootCommand Build(IAnsiConsole console, TextReader? input)
+    {
+        var root = new RootCommand("Grassroots 基层干部队伍管理系统命令行：数据库迁移、演示数据、创建账号、人员批量导入导出。");
+        root.Options.Add(Connection);
+        root.Options.Add(Postgres);
+        root.Options.Add(Sqlite);
+
+        var db = new Command("db", "数据库维护。");
+        var migrate = new Command("migrate", "升级数据库结构并装入参考数据（区划、国家标准代码表）。");
+        migrate.SetAction((p, ct) => RunAsync(p, console, async (sp, settings) =>
+        {
+            await DatabaseInitializer.MigrateAsync(sp.GetRequiredService<GrassrootsDb>(), ct);
+            console.MarkupLineInterpolated($"[green]数据库已是最新结构：{settings}[/]");
+            return Ok;
+        }, requireMigrated: false));
+        db.Subcommands.Add(migrate);
+        root.Subcommands.Add(db);
+
+        var demo = new Command("demo", "演示数据。");
+        var seed = new Command("seed", "装入演示账号和演示数据（只用于演示或培训环境）。");
+        seed.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var seeded = await sp.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            console.WriteLine(seeded ? "演示数据已装入。" : "演示数据已存在，未重复装入。");
+            console.WriteLine($"演示账号（密码 {DemoSeeder.Password}）：");
+            foreach (var a in DemoSeeder.Accounts) console.WriteLine($"  {a.UserName,-16} {a.Description}");
+            return Ok;
+        }));
+        demo.Subcommands.Add(seed);
+        root.Subcommands.Add(demo);
+
+        root.Subcommands.Add(UsersCommand(console, input));
+        root.Subcommands.Add(PeopleCommand(console));
+        return root;
+    }
+
+    static Command UsersCommand(IAnsiConsole console, TextReader? input)
+    {
+        var users = new Command("users", "账号管理。");
+        var userName = new Option<string>("--user") { Description = "账号名（字母、数字、- . _）。", Required = true };
+        var displayName = new Option<string?>("--display-name") { Description = "显示名称，如“普兰县委组织部”；默认同账号名。" };
+        var roles = new Option<string[]>("--role")
+        {
+            Description = $"角色，可重复：{string.Join("、", Roles.All.Select(r => $"{r}（{Roles.DisplayName(r)}）"))}。三员（系统、安全、审计管理员）必须分立。",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var scope = new Option<string?>("--scope") { Description = "数据范围的区划代码（业务账号必填，如 542521；三员管理员不设）。" };
+        var password = new Option<string?>("--password") { Description = "初始密码；不给时在终端提示输入（不回显）。" };
+        var create = new Command("create", "创建账号；生产环境的第一个系统管理员用它创建。") { userName, displayName, roles, scope, password };
+        create.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var name = p.GetValue(userName)!;
+            var chosen = p.GetValue(roles) ?? [];
+            // Refuse a 三员分立 violation before asking for a password.
+            if (Roles.CheckCombination(chosen) is { } roleError) throw new ValidationException("roles", roleError);
+            var secret = p.GetValue(password) ?? ReadPassword(console, input);
+            var user = await sp.GetRequiredService<AccountService>().CreateUserAsync(name, p.GetValue(displayName) ?? name, secret, chosen, p.GetValue(scope), ct);
+            console.MarkupLineInterpolated($"[green]已创建账号 {user.UserName}（{string.Join("、", chosen.Select(Roles.DisplayName))}{(user.ScopeCode is { } s ? "，数据范围 " + s : "")}）。[/]");
+            return Ok;
+        }));
+        users.Subcommands.Add(create);
+        return users;
+    }
+
+    static string ReadPassword(IAnsiConsole console, TextReader? input)
+    {
+        if (input is not null)
+        {
+            // Scripts pipe the password on standard input.
+            return input.ReadLine() ?? throw new ValidationException("password", "没有给出密码：请用 --password 指定，或在标准输入中提供。");
+        }
+        while (true)
+        {
+            var first = console.Prompt(new TextPrompt<string>("请输入密码：").Secret());
+            var second = console.Prompt(new TextPrompt<string>("请再次输入密码：").Secret());
+            if (first == second) return first;
+            console.MarkupLine("[red]两次输入的密码不一致，请重新输入。[/]");
+        }
+    }
+
+    static Command PeopleCommand(IAnsiConsole console)
+    {
+        var people = new Command("people", "人员信息批量导入导出。");
+
+        var importFile = new Argument<FileInfo>("FILE") { Description = "要导入的 .xlsx 文件（可用系统的导入模板填写）。" };
+        var import = new Command("import", "导入人员：全部行无误才导入；有误时不导入任何人员，列出错误并写出 FILE.errors.xlsx。") { importFile };
+        import.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var file = p.GetValue(importFile)!;
+            if (!file.Exists)
+            {
+                console.MarkupLineInterpolated($"[red]找不到文件：{file.FullName}[/]");
+                return Usage;
+            }
+            PeopleImportResult result;
+            await using (var stream = file.OpenRead())
+            {
+                var importer = sp.GetRequiredService<PeopleImporter>();
+                result = await WithProgressAsync(console, "导入", progress => importer.ImportAsync(stream, progress, ct));
+            }
+            if (result.Succeeded)
+            {
+                console.MarkupLineInterpolated($"[green]已导入 {result.Imported} 人。[/]");
+                return Ok;
+            }
+            var table = new Table().AddColumn("行").AddColumn("列").AddColumn("错误原因");
+            foreach (var e in result.Errors.Take(500)) table.AddRow(Markup.Escape(e.Row.ToString(System.Globalization.CultureInfo.InvariantCulture)), Markup.Escape(e.Column ?? ""), Markup.Escape(e.Message));
+            console.Write(table);
+            if (result.Errors.Count > 500) console.WriteLine($"……另有 {result.Errors.Count - 500} 条错误，见错误文件。");
+            var errorsPath = Path.Combine(file.DirectoryName ?? ".", PeopleImportResult.ErrorFileName(file.Name));
+            await using (var output = File.Create(errorsPath)) result.WriteErrorWorkbook(output);
+            var badRows = result.Errors.Select(e => e.Row).Distinct().Count();
+            console.MarkupLineInterpolated($"[red]共 {result.Rows} 行，其中 {badRows} 行有错误，没有导入任何人员。[/]");
+            console.WriteLine($"已写出标注了错误原因的文件：{errorsPath}");
+            return Refused;
+        }));
+
+        var exportFile = new Argument<FileInfo>("FILE") { Description = "要写出的 .xlsx 文件。" };
+        var q = new Option<string?>("--q") { Description = "关键词：姓名、拼音首字母、单位、职务或身份证号码。" };
+        var region = new Option<string?>("--region") { Description = "区划代码，如 542521。" };
+        var kind = new Option<string?>("--kind") { Description = "人员类别：cadre 或 communityWorker。" };
+        var unitId = new Option<Guid?>("--unit-id") { Description = "单位 ID。" };
+        var line = new Option<string?>("--line") { Description = "条线，如 党群、经济。" };
+        var sort = new Option<string?>("--sort") { Description = $"排序：{string.Join("、", PeopleService.SortKeys)}（默认按姓氏笔画）。" };
+        var export = new Command("export", "导出花名册（身份证号码、电话脱敏），筛选条件同人员列表。") { exportFile, q, region, kind, unitId, line, sort };
+        export.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var file = p.GetValue(exportFile)!;
+            var query = new PeopleQuery { Q = p.GetValue(q), Region = p.GetValue(region), Kind = p.GetValue(kind), UnitId = p.GetValue(unitId), Line = p.GetValue(line), Sort = p.GetValue(sort) };
+            var partial = file.FullName + ".partial";
+            RosterExport result;
+            try
+            {
+                await using (var stream = File.Create(partial))
+                {
+                    var exporter = sp.GetRequiredService<RosterExporter>();
+                    result = await WithProgressAsync(console, "导出", progress => exporter.ExportAsync(query, stream, progress, ct));
+                }
+                File.Move(partial, file.FullName, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
+            console.MarkupLineInterpolated($"[green]已导出 {result.Title}：{result.Rows} 人 → {file.FullName}[/]");
+            return Ok;
+        }));
+
+        var templateFile = new Argument<FileInfo>("FILE") { Description = "要写出的导入模板 .xlsx 文件。" };
+        var template = new Command("template", "写出人员导入模板（说明页、下拉列表）。") { templateFile };
+        template.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var file = p.GetValue(templateFile)!;
+            await using (var stream = File.Create(file.FullName)) await sp.GetRequiredService<ImportTemplateBuilder>().WriteAsync(stream, ct);
+            console.MarkupLineInterpolated($"[green]已写出导入模板：{file.FullName}[/]");
+            return Ok;
+        }));
+
+        people.Subcommands.Add(import);
+        people.Subcommands.Add(export);
+        people.Subcommands.Add(template);
+        return people;
+    }
+
+    /// <summary>Runs long work under a progress bar per stage (读取, 校验, 写入 / 导出).</summary>
+    static async Task<T> WithProgressAsync<T>(IAnsiConsole console, string title, Func<IProgress<ExchangeProgress>, Task<T>> work)
+    {
+        return await console.Progress().AutoClear(false).StartAsync(async ctx =>
+        {
+            var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+            var progress = new SyncProgress(p =>
+            {
+                if (!tasks.TryGetValue(p.Stage, out var task)) tasks[p.Stage] = task = ctx.AddTask($"{title}：{p.Stage}");
+                task.MaxValue = Math.Max(1, p.Total);
+                task.Value = p.Done;
+            });
+            var result = await work(progress);
+            foreach (var t in tasks.Values) t.Value = t.MaxValue;
+            return result;
+        });
+    }
+
+    /// <summary>Reports on the caller's thread, in order (unlike <see cref="Progress{T}"/>).</summary>
+    sealed class SyncProgress(Action<ExchangeProgress> report) : IProgress<ExchangeProgress>
+    {
+        public void Report(ExchangeProgress value) => report(value);
+    }
+
+    /// <summary>Builds the services for the chosen database, acts as the OS user, runs the command and maps failures to exit codes.</summary>
+    static async Task<int> RunAsync(ParseResult p, IAnsiConsole console, Func<IServiceProvider, DatabaseSettings, Task<int>> command, bool requireMigrated = true)
+    {
+        IConfiguration config;
+        try
+        {
+            config = CliServices.Configuration(p.GetValue(Connection), p.GetValue(Postgres), p.GetValue(Sqlite));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            console.MarkupLineInterpolated($"[red]配置文件有误：{ex.Message}[/]");
+            return Usage;
+        }
+        await using var services = CliServices.Build(config);
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        sp.GetRequiredService<CurrentUser>().ActAsSystem(Environment.UserName);
+        var settings = sp.GetRequiredService<DatabaseSettings>();
+        try
+        {
+            if (requireMigrated)
+            {
+                var pending = (await sp.GetRequiredService<GrassrootsDb>().Database.GetPendingMigrationsAsync()).ToList();
+                if (pending.Count > 0)
+                {
+                    console.MarkupLineInterpolated($"[red]数据库（{settings}）尚未升级到当前版本（缺 {pending.Count} 个迁移），请先运行：grassroots db migrate[/]");
+                    return Refused;
+                }
+            }
+            return await command(sp, settings);
+        }
+        catch (ValidationException v)
+        {
+            foreach (var m in v.Errors.SelectMany(e => e.Value)) console.MarkupLineInterpolated($"[red]{m}[/]");
+            return Refused;
+        }
+        catch (Exception ex) when (ex is DomainRuleException or ForbiddenException or NotFoundException)
+        {
+            console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+            return Refused;
+        }
+        catch (OperationCanceledException)
+        {
+            console.WriteLine("已取消，没有做任何更改。");
+            return Failed;
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            console.MarkupLineInterpolated($"[red]执行失败（{settings}）：{ex.GetBaseException().Message}[/]");
+            return Failed;
+        }
+    }
+}

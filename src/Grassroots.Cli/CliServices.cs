@@ -1,0 +1,92 @@
+using Grassroots.Data;
+using Grassroots.Demo;
+using Grassroots.Exchange;
+using Grassroots.People;
+using Grassroots.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grassroots.Cli;
+
+/// <summary>
+/// The command's configuration and services, built as the web host builds them: the same configuration keys
+/// (appsettings.json in the working folder, then environment variables such as <c>ConnectionStrings__Postgres</c>,
+/// then the command-line options), the same database choice (<see cref="DatabaseSettings.From"/>), the same account
+/// rules (Identity with the <c>Grassroots:Security</c> password policy) and the same feature services.
+/// </summary>
+internal static class CliServices
+{
+    public static IConfiguration Configuration(string? connection, string? postgres, string? sqlite)
+    {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
+        var overrides = new Dictionary<string, string?>();
+        if (!string.IsNullOrWhiteSpace(connection))
+        {
+            if (LooksLikePostgres(connection)) postgres = connection;
+            else sqlite = connection;
+        }
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            overrides["ConnectionStrings:Postgres"] = postgres;
+        }
+        else if (!string.IsNullOrWhiteSpace(sqlite))
+        {
+            overrides["ConnectionStrings:Postgres"] = ""; // an explicit SQLite choice wins over a PostgreSQL set in the environment
+            overrides["ConnectionStrings:Sqlite"] = sqlite.Contains('=', StringComparison.Ordinal) ? sqlite : $"Data Source={sqlite}";
+        }
+        return new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides)
+            .Build();
+    }
+
+    static bool LooksLikePostgres(string connection) =>
+        connection.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connection.Contains("Server=", StringComparison.OrdinalIgnoreCase)
+        || connection.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
+
+    public static ServiceProvider Build(IConfiguration config)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(config);
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<CurrentUser>();
+        services.AddGrassrootsData(DatabaseSettings.From(config));
+        services.Configure<SecurityOptions>(config.GetSection(SecurityOptions.Section));
+        services.Configure<ImportOptions>(config.GetSection(ImportOptions.Section));
+
+        var security = config.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddAuthentication(); // the sign-in manager that AccountService uses needs the scheme provider
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = security.MaxFailedAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.LockoutMinutes);
+                o.Password.RequiredLength = security.PasswordMinLength;
+                o.Password.RequireDigit = security.PasswordRequireDigit;
+                o.Password.RequireLowercase = security.PasswordRequireLower;
+                o.Password.RequireUppercase = security.PasswordRequireUpper;
+                o.Password.RequireNonAlphanumeric = security.PasswordRequireSymbol;
+                o.User.RequireUniqueEmail = false;
+                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._";
+            })
+            .AddRoles<AppRole>()
+            .AddEntityFrameworkStores<GrassrootsDb>()
+            .AddSignInManager()
+            .AddErrorDescriber<ChineseIdentityErrorDescriber>()
+            .AddPasswordValidator<BreachedPasswordValidator>();
+
+        services.AddScoped<PersonValidator>();
+        services.AddScoped<PeopleService>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<DemoSeeder>();
+        services.AddScoped<RosterExporter>();
+        services.AddScoped<ImportTemplateBuilder>();
+        services.AddScoped<PeopleImporter>();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+}

@@ -53,40 +53,8 @@ internal static class CliServices
         var services = new ServiceCollection();
         services.AddSingleton(config);
         services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddScoped<CurrentUser>();
-        services.AddGrassrootsData(DatabaseSettings.From(config));
-        services.Configure<SecurityOptions>(config.GetSection(SecurityOptions.Section));
-        services.Configure<ImportOptions>(config.GetSection(ImportOptions.Section));
-
-        var security = config.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
         services.AddAuthentication(); // the sign-in manager that AccountService uses needs the scheme provider
-        services.AddIdentityCore<AppUser>(o =>
-            {
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = security.MaxFailedAttempts;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.LockoutMinutes);
-                o.Password.RequiredLength = security.PasswordMinLength;
-                o.Password.RequireDigit = security.PasswordRequireDigit;
-                o.Password.RequireLowercase = security.PasswordRequireLower;
-                o.Password.RequireUppercase = security.PasswordRequireUpper;
-                o.Password.RequireNonAlphanumeric = security.PasswordRequireSymbol;
-                o.User.RequireUniqueEmail = false;
-                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._";
-            })
-            .AddRoles<AppRole>()
-            .AddEntityFrameworkStores<GrassrootsDb>()
-            .AddSignInManager()
-            .AddErrorDescriber<ChineseIdentityErrorDescriber>()
-            .AddPasswordValidator<BreachedPasswordValidator>();
-
-        services.AddScoped<PersonValidator>();
-        services.AddScoped<PeopleService>();
-        services.AddScoped<AccountService>();
-        services.AddScoped<DemoSeeder>();
-        services.AddScoped<RosterExporter>();
-        services.AddScoped<ImportTemplateBuilder>();
-        services.AddScoped<PeopleImporter>();
+        services.AddGrassrootsCore(config);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 }

@@ -31,33 +31,9 @@ internal static class Hosting
         var services = builder.Services;
         var config = builder.Configuration;
 
-        services.TryAddSingletonTimeProvider();
-        services.AddScoped<CurrentUser>();
-        services.AddGrassrootsData(DatabaseSettings.From(config));
-        services.Configure<SecurityOptions>(config.GetSection(SecurityOptions.Section));
+        services.AddGrassrootsCore(config);
         services.Configure<GrassrootsOptions>(config.GetSection(GrassrootsOptions.Section));
-
         var security = config.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
-        services.AddIdentityCore<AppUser>(o =>
-            {
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = security.MaxFailedAttempts;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.LockoutMinutes);
-                o.Password.RequiredLength = security.PasswordMinLength;
-                o.Password.RequireDigit = security.PasswordRequireDigit;
-                o.Password.RequireLowercase = security.PasswordRequireLower;
-                o.Password.RequireUppercase = security.PasswordRequireUpper;
-                o.Password.RequireNonAlphanumeric = security.PasswordRequireSymbol;
-                o.User.RequireUniqueEmail = false;
-                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._";
-            })
-            .AddRoles<AppRole>()
-            .AddEntityFrameworkStores<GrassrootsDb>()
-            .AddUserManager<GrassrootsUserManager>()
-            .AddSignInManager()
-            .AddErrorDescriber<ChineseIdentityErrorDescriber>()
-            .AddPasswordValidator<BreachedPasswordValidator>()
-            .AddDefaultTokenProviders();
 
         services.AddAuthentication(o =>
             {
@@ -112,13 +88,6 @@ internal static class Hosting
         services.AddDataProtection().SetApplicationName("Grassroots").PersistKeysToDbContext<GrassrootsDb>();
         services.AddAntiforgery(o => o.Cookie.Name = "grassroots.csrf");
 
-        services.AddScoped<PersonValidator>();
-        services.AddScoped<PeopleService>();
-        services.AddScoped<RegistryService>();
-        services.AddScoped<AuditService>();
-        services.AddScoped<AccountService>();
-        services.AddScoped<DemoSeeder>();
-        services.AddExchange(config);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsHandler>();
@@ -141,11 +110,6 @@ internal static class Hosting
         });
         services.AddHttpContextAccessor();
         return builder;
-    }
-
-    static void TryAddSingletonTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(s => s.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 
     static Task ApiAware(HttpContext http, string redirectUri, int status)

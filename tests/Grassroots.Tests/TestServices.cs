@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Grassroots.Audit;
 using Grassroots.Data;
 using Grassroots.Demo;
@@ -41,29 +42,15 @@ public sealed class TestServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddScoped<CurrentUser>();
-        services.AddGrassrootsData(settings);
+        services.AddHttpContextAccessor();
+        services.AddAuthentication();
+        var connection = settings.Provider == DatabaseProvider.Postgres ? "ConnectionStrings:Postgres" : "ConnectionStrings:Sqlite";
+        services.AddGrassrootsCore(new ConfigurationBuilder().AddInMemoryCollection([new(connection, settings.ConnectionString)]).Build());
         services.AddSingleton(SaveCounter);
         if (settings.Provider == DatabaseProvider.Postgres)
             services.ConfigureDbContext<PostgresGrassrootsDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<SaveChangesCounter>()));
         else
             services.ConfigureDbContext<SqliteGrassrootsDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<SaveChangesCounter>()));
-        services.AddOptions<SecurityOptions>();
-        services.AddHttpContextAccessor();
-        services.AddAuthentication();
-        services.AddDataProtection();
-        services.AddIdentityCore<AppUser>()
-            .AddRoles<AppRole>()
-            .AddEntityFrameworkStores<GrassrootsDb>()
-            .AddSignInManager()
-            .AddErrorDescriber<ChineseIdentityErrorDescriber>()
-            .AddPasswordValidator<BreachedPasswordValidator>();
-        services.AddScoped<PersonValidator>();
-        services.AddScoped<PeopleService>();
-        services.AddScoped<RegistryService>();
-        services.AddScoped<AuditService>();
-        services.AddScoped<AccountService>();
-        services.AddScoped<DemoSeeder>();
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 

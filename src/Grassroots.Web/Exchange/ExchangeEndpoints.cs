@@ -17,15 +17,6 @@ public sealed record ImportRowErrorDto(int Row, string? Column, string Message);
 /// <summary>Excel exchange of people (S-RPT-2): roster export, import template, import.</summary>
 internal static class ExchangeEndpoints
 {
-    public static IServiceCollection AddExchange(this IServiceCollection services, IConfiguration config)
-    {
-        services.Configure<ImportOptions>(config.GetSection(ImportOptions.Section));
-        services.AddScoped<RosterExporter>();
-        services.AddScoped<ImportTemplateBuilder>();
-        services.AddScoped<PeopleImporter>();
-        return services;
-    }
-
     public static RouteGroupBuilder MapExchangeEndpoints(this IEndpointRouteBuilder app)
     {
         var maxUpload = app.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxUploadBytes;

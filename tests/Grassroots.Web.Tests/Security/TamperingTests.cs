@@ -336,7 +336,9 @@ public abstract class TamperingTests(GrassrootsApp app)
         {
             var existing = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.People, p => p.IdNumber == id, Ct);
             if (existing is not null) return existing;
-            var unit = app.Data.PulanUnit;
+            // The unit's name carries the LIKE wildcards: the search matches people by name or by unit.
+            var unit = new Unit { Name = "驻村工作队_A组（脱产100%）", Level = UnitLevel.County, Sector = "农牧", RegionCode = app.Data.PulanUnit.RegionCode, RegionPath = app.Data.PulanUnit.RegionPath };
+            db.Units.Add(unit);
             var p = new Person
             {
                 Kind = PersonKind.Cadre,
@@ -351,7 +353,7 @@ public abstract class TamperingTests(GrassrootsApp app)
                 EducationCode = "21",
                 StaffStatus = StaffStatus.Established,
                 UnitId = unit.Id,
-                Post = "驻村队员_A组（脱产100%）",
+                Post = "驻村队员",
                 Line = CadreLine.Agriculture,
                 RegionCode = unit.RegionCode,
                 RegionPath = unit.RegionPath,

@@ -196,6 +196,7 @@ internal static class Hosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseErrorPagesForPages();
         app.Use(async (http, next) =>
         {
             var h = http.Response.Headers;
@@ -219,6 +220,7 @@ internal static class Hosting
         app.MapPeopleEndpoints();
         app.MapRegistryEndpoints();
         app.MapAuditEndpoints();
+        app.MapCultureSwitch();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -172,8 +172,12 @@ public sealed class PeopleService(GrassrootsDb db, CurrentUser user, TimeProvide
             if (before is not null && string.Equals(oldValue, newValue, StringComparison.Ordinal)) return;
             newValue = newValue is null ? null : shown ?? newValue;
             foreach (var open in p.History.Where(h => h.Field == field && h.To is null)) open.To = today;
-            if (!string.IsNullOrWhiteSpace(newValue))
-                p.History.Add(new PersonHistory { PersonId = p.Id, Field = field, Value = newValue, From = today, RecordedAtUtc = now, RecordedBy = user.UserName });
+            if (string.IsNullOrWhiteSpace(newValue)) return;
+            var entry = new PersonHistory { PersonId = p.Id, Field = field, Value = newValue, From = today, RecordedAtUtc = now, RecordedBy = user.UserName };
+            p.History.Add(entry);
+            // Added explicitly: a new row with its key already set, found in a tracked person's collection, would
+            // otherwise be taken for an existing row and updated (no row matches, and the save fails as a conflict).
+            db.PersonHistory.Add(entry);
         }
         Track(HistoryField.Post, before?.Post, p.Post);
         Track(HistoryField.Rank, before?.Rank, p.Rank);

@@ -89,6 +89,11 @@ public sealed class PeopleListTests(BrowserApp app)
         Assert.Equal("跳到主要内容", await s.Page.EvaluateAsync<string>("document.activeElement.textContent.trim()"));
         Assert.True(await s.Page.EvaluateAsync<bool>("getComputedStyle(document.activeElement).outlineStyle !== 'none'"), "the focused link has a visible outline");
 
+        // The skip link jumps over the masthead and navigation: the next Tab lands inside the main content.
+        await s.Page.Keyboard.PressAsync("Enter");
+        await s.Page.Keyboard.PressAsync("Tab");
+        Assert.True(await s.Page.EvaluateAsync<bool>("document.querySelector('main').contains(document.activeElement)"), "after the skip link, Tab is inside <main>");
+
         var reached = false;
         for (var i = 0; i < 30 && !reached; i++)
         {

@@ -24,6 +24,26 @@ public sealed partial class SignInTests(BrowserApp app)
     }
 
     [Fact]
+    public async Task Login_AfterTooManyWrongPasswords_ShowsTheLockoutMessage_EvenForTheRightPassword()
+    {
+        await using var s = await app.NewSessionAsync();
+        await s.Page.GotoAsync("/login");
+        for (var i = 0; i < 5; i++)
+        {
+            await s.Page.Locator("#userName").FillAsync("secadmin");
+            await s.Page.Locator("#password").FillAsync("wrong-password-" + i);
+            await s.Page.Locator("#password").PressAsync("Enter");
+            await Expect(s.Page.Locator("#login-error")).ToBeVisibleAsync();
+        }
+        await s.Page.Locator("#userName").FillAsync("secadmin");
+        await s.Page.Locator("#password").FillAsync(BrowserApp.Password);
+        await s.Page.Locator("#password").PressAsync("Enter");
+
+        await Expect(s.Page.Locator("#login-error")).ToHaveTextAsync(new Regex("登录失败次数过多，账号已锁定，请 \\d+ 分钟后再试。"));
+        await Expect(s.Page).ToHaveURLAsync(LoginUrl());
+    }
+
+    [Fact]
     public async Task Login_AfterBeingSentThere_ReturnsToTheRequestedPage()
     {
         await using var s = await app.NewSessionAsync();

@@ -187,6 +187,7 @@ internal static class Hosting
             }
             return next(http);
         });
+        app.UseErrorPagesForPages();
         app.Use(async (http, next) =>
         {
             var h = http.Response.Headers;
@@ -211,6 +212,7 @@ internal static class Hosting
         app.MapExchangeEndpoints();
         app.MapRegistryEndpoints();
         app.MapAuditEndpoints();
+        app.MapCultureSwitch();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -21,11 +21,16 @@ public sealed record PersonRow(
 
 public static class PersonMapping
 {
+    /// <summary>
+    /// The region's name with its county and township for orientation (普兰县 普兰镇 吉让居委会); a prefecture or
+    /// province by its own name; an unknown code as the code.
+    /// </summary>
     public static string RegionName(RegionCode code)
     {
         var catalog = RegionCatalog.Embedded;
         var r = catalog.Find(code.Value);
         if (r is null) return code.Value;
+        if (r.Level < RegionLevel.County) return r.Name;
         var names = new List<string>();
         for (var n = r; n is not null && n.Level >= RegionLevel.County; n = n.ParentCode is { } pc ? catalog.Find(pc.Value) : null)
             names.Insert(0, n.Name);

@@ -4,6 +4,7 @@ using Grassroots.People;
 using Grassroots.Regions;
 using Grassroots.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -60,6 +61,7 @@ internal static class RegistryBenchmark
         await MeasureAsync(conn, "542500", "full ID number", new PeopleQuery { Q = sample }, runs);
         await MeasureAsync(conn, "542500", "unit name 札达县农牧单位", new PeopleQuery { Q = "札达县农牧单位" }, runs);
         await MeasureAsync(conn, "542500", "list, page 200 (stroke order)", new PeopleQuery { Page = 200 }, runs);
+        await ExchangeBenchmark.RunAsync(() => Services(conn), conn, runs: int.Parse(Arg(args, "--exchange-runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture));
         return 0;
     }
 
@@ -72,7 +74,7 @@ internal static class RegistryBenchmark
 
     static async Task MeasureAsync(string conn, string scope, string label, PeopleQuery query, int runs)
     {
-        var services = Services(conn, scope);
+        using var services = Services(conn);
         var times = new List<double>();
         var rows = 0;
         for (var i = 0; i < runs + 3; i++)
@@ -91,15 +93,11 @@ internal static class RegistryBenchmark
         Console.WriteLine($"{label,-44} {times[times.Count / 2],10:F1} {times[(int)(times.Count * 0.95)],8:F1} {rows,7}");
     }
 
-    static ServiceProvider Services(string conn, string scope)
+    static ServiceProvider Services(string conn)
     {
         var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddScoped<CurrentUser>();
-        services.AddGrassrootsData(new DatabaseSettings(DatabaseProvider.Postgres, conn));
-        services.AddScoped<PersonValidator>();
-        services.AddScoped<PeopleService>();
-        _ = scope;
+        services.AddLogging();
+        services.AddGrassrootsCore(new ConfigurationBuilder().AddInMemoryCollection([new("ConnectionStrings:Postgres", conn)]).Build());
         return services.BuildServiceProvider();
     }
 

@@ -10,11 +10,14 @@ internal static class SyntheticPeople
     static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "丁", "白", "卢", "扎西", "次仁", "格桑", "达瓦", "旦增", "索朗"];
     static readonly string[] Given = ["建国", "晓燕", "卓玛", "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "涛", "明", "超", "秀英", "平", "旺堆", "央金", "拉姆", "顿珠", "平措", "曲珍", "次旦", "边巴"];
 
-    public static IEnumerable<Person> Make(int count, IReadOnlyList<Unit> units, int seed)
+    /// <summary>Birth regions of the registry's people; imports use others so their ID numbers never collide.</summary>
+    public static readonly string[] RegistryRegions = ["542521", "542522", "542523", "542524", "542525", "542526", "542527", "540102", "610102", "130102", "360723"];
+
+    public static IEnumerable<Person> Make(int count, IReadOnlyList<Unit> units, int seed, string[]? regions = null)
     {
         var rng = new Random(seed);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        string[] regions = ["542521", "542522", "542523", "542524", "542525", "542526", "542527", "540102", "610102", "130102", "360723"];
+        regions ??= RegistryRegions;
         for (var i = 0; i < count; i++)
         {
             var name = Surnames[rng.Next(Surnames.Length)] + Given[rng.Next(Given.Length)] + (rng.Next(4) == 0 ? Given[rng.Next(Given.Length)][..1] : "");

@@ -32,7 +32,8 @@ public sealed class AuditInterceptor(CurrentUser user, TimeProvider clock) : Sav
         return ValueTask.FromResult(result);
     }
 
-    void Record(DbContext db)
+    /// <summary>Adds the audit rows for every pending change (also used by bulk writers that bypass SaveChanges).</summary>
+    internal void Record(DbContext db)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var rows = new List<AuditEntry>();

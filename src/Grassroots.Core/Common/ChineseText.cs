@@ -94,16 +94,30 @@ public static class ChineseText
         {
             if (rune.IsAscii && Rune.IsLetterOrDigit(rune)) { chars.Append(char.ToLowerInvariant((char)rune.Value)); continue; }
             if (!rune.IsBmp || !IsHan(rune)) continue;
-            var s = rune.ToString();
-            char? letter = null;
-            foreach (var (boundary, l) in PinyinBoundaries)
-            {
-                if (Pinyin.Compare(s, boundary.ToString(), CompareOptions.None) >= 0) letter = l;
-                else break;
-            }
-            if (letter is { } found) chars.Append(found);
+            var letter = InitialOf((char)rune.Value);
+            if (letter != NoInitial) chars.Append(letter);
         }
         return chars.ToString();
+    }
+
+    const char NoInitial = '\uFFFF';
+
+    /// <summary>Initials found so far, by character (0 = not yet looked up): the ICU comparisons run once per character.</summary>
+    static readonly char[] Initials = new char[0x10000];
+
+    static char InitialOf(char ch)
+    {
+        var known = Initials[ch]; // a char is written atomically; two threads may both look it up, with the same result
+        if (known != '\0') return known;
+        var s = ch.ToString();
+        var letter = NoInitial;
+        foreach (var (boundary, l) in PinyinBoundaries)
+        {
+            if (Pinyin.Compare(s, boundary.ToString(), CompareOptions.None) >= 0) letter = l;
+            else break;
+        }
+        Initials[ch] = letter;
+        return letter;
     }
 
     /// <summary>NFKC: full-width letters and digits become ASCII, compatibility ideographs their unified form.</summary>

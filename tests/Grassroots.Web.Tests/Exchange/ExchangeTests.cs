@@ -187,6 +187,14 @@ public abstract class ExchangeTests(GrassrootsApp app)
         Assert.Equal(app.Data.PulanUnit.Id, liDetail.GetProperty("unitId").GetGuid());
         Assert.Equal("2008-12-01", liDetail.GetProperty("workStartDate").GetString());
         Assert.Contains(liDetail.GetProperty("history").EnumerateArray(), h => h.GetProperty("fieldName").GetString() == "工作单位");
+
+        // Each imported person has its own creation row in the audit trail (PostgreSQL writes them by COPY), ID masked.
+        var liId = li.Items[0].Id.ToString();
+        var created = await app.WithSystemDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.AuditEntries, a => a.Event == "create" && a.ObjectType == "Person" && a.ObjectId == liId, Ct));
+        Assert.Equal("pulan.county", created.UserName);
+        Assert.Contains("李晓明", created.After);
+        Assert.Contains("********", created.After);
     }
 
     [Fact]

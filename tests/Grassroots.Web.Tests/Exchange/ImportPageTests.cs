@@ -71,7 +71,7 @@ public abstract partial class ImportPageTests(GrassrootsApp app)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
         Assert.Contains("未导入任何人员", page, StringComparison.Ordinal);
-        Assert.Matches(@"<td class=""num"">3</td>\s*<td class=""column"">身份证号码</td>\s*<td>身份证号码校验码错误", page);
+        Assert.Matches(@"<td class=""num"">3</td>\s*<td class=""column"">身份证号码</td>\s*<td class=""message"">身份证号码校验码错误", page);
         Assert.Equal(before, await app.PeopleCountAsync());
 
         var ticket = WorkbookField().Match(page);
@@ -134,6 +134,9 @@ public abstract partial class ImportPageTests(GrassrootsApp app)
     [InlineData("none", "请先选择要导入的 Excel 文件（.xlsx）。")]
     [InlineData("empty", "上传的文件是空的。")]
     [InlineData("csv", "文件不是 Excel 工作簿（.xlsx）")]
+    [InlineData("big", "文件超过 10 MB 的大小上限，请分批导入。")]
+    [InlineData("bomb", "可能是压缩炸弹，已拒绝。")]
+    [InlineData("dtd", "含有文档类型定义（DTD），出于安全原因拒绝处理。")]
     public async Task Upload_OfNoFileOrNotAWorkbook_ShowsTheChineseReason(string kind, string message)
     {
         var (client, _) = await app.CookieLoginAsync("pulan.county");
@@ -142,6 +145,9 @@ public abstract partial class ImportPageTests(GrassrootsApp app)
         {
             "none" => Upload(null, token, ""),
             "empty" => Upload([], token, "空.xlsx"),
+            "big" => Upload([.. "PK\u0003\u0004"u8, .. new byte[10 * 1024 * 1024]], token),
+            "bomb" => Upload(Zip(("xl/worksheets/sheet1.xml", 300, new byte[1024 * 1024])), token),
+            "dtd" => Upload(Zip(("[Content_Types].xml", 1, "<?xml version=\"1.0\"?><!DOCTYPE t [<!ENTITY x \"x\">]><Types>&x;</Types>"u8.ToArray())), token),
             _ => Upload("姓名,身份证号码\n扎西,542521198803140013\n"u8.ToArray(), token, "people.xlsx"),
         };
 
@@ -193,6 +199,21 @@ public abstract partial class ImportPageTests(GrassrootsApp app)
             form.Add(content);
         }
         return form;
+    }
+
+    /// <summary>A zip whose entries are <c>Content</c> written <c>Times</c> times over.</summary>
+    static byte[] Zip(params (string Name, int Times, byte[] Content)[] entries)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(ms, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, times, content) in entries)
+            {
+                using var s = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.SmallestSize).Open();
+                for (var i = 0; i < times; i++) s.Write(content);
+            }
+        }
+        return ms.ToArray();
     }
 
     static FormUrlEncodedContent Form(string? token, string ticket)

@@ -90,6 +90,24 @@ public abstract partial class ImportPageTests(GrassrootsApp app)
     }
 
     [Fact]
+    public async Task Upload_WithHundredsOfErrors_ListsTheFirst200_AndPointsToTheWorkbookForTheRest()
+    {
+        var (client, _) = await app.CookieLoginAsync("pulan.county");
+        var rows = Enumerable.Range(0, 250).Select(i => Row("", i % 2 == 0 ? "女" : "男", new DateOnly(1980, 1, 1).AddDays(i), 100 + i));
+        var file = await FilledTemplateAsync(client, rows);
+
+        var response = await client.PostAsync("/people/import", Upload(file, await TokenAsync(client)), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("文件共 250 行数据，其中 250 行有错误（共 250 处）", page, StringComparison.Ordinal);
+        Assert.Equal(200, Regex.Count(page, "<td class=\"message\">姓名不能为空。</td>"));
+        Assert.Contains("这里只列出前 200 处错误，全部错误见标注错误的工作簿。", page, StringComparison.Ordinal);
+        Assert.Contains(">201</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(">202</td>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ErrorWorkbookDownload_WithoutTheAntiforgeryToken_IsRefusedWith400()
     {
         var (client, _) = await app.CookieLoginAsync("pulan.county");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Grassroots.Browser.Tests.Infrastructure;
+using Grassroots.Web.Tests.Exchange;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -54,7 +55,7 @@ public sealed class PeopleListTests(BrowserApp app)
     }
 
     [Fact]
-    public async Task ExportLink_CarriesTheFiltersAndOrderOnScreen()
+    public async Task ExportLink_CarriesTheFiltersAndOrderOnScreen_AndTheFileHoldsWhatTheyFind()
     {
         await using var s = await app.SignInAsync("pulan.county");
         await s.Page.GotoAsync($"/people?q={Uri.EscapeDataString("扎西")}&kind=cadre&line=Agriculture&region=542521&unitId={app.Data.PulanUnit.Id}&sort=-birth&page=1&pageSize=50");
@@ -69,6 +70,15 @@ public sealed class PeopleListTests(BrowserApp app)
             ["q"] = "扎西", ["kind"] = "cadre", ["line"] = "Agriculture", ["region"] = "542521",
             ["unitId"] = app.Data.PulanUnit.Id.ToString(), ["sort"] = "-birth",
         }, query);
+
+        var download = await s.Page.RunAndWaitForDownloadAsync(() => s.Page.Locator("#export-link").ClickAsync());
+        await using var stream = await download.CreateReadStreamAsync();
+        using var file = new MemoryStream();
+        await stream.CopyToAsync(file, TestContext.Current.CancellationToken);
+        var roster = XlsxFiles.Read(file.ToArray());
+        var row = Assert.Single(roster.DataRows);
+        Assert.Equal(app.Data.PulanCadre.Name, row[1]);
+        Assert.Equal(app.Data.PulanCadre.IdNumber.Masked, row[5]);
     }
 
     [Fact]

@@ -88,8 +88,9 @@ public sealed class PersonEditTests(BrowserApp app)
     [Fact]
     public async Task Create_WithValidFields_OpensTheNewRecord()
     {
-        var id = TestData.MakeId("542521", new DateOnly(1991, 6, 18), 71);
-        await using var s = await app.SignInAsync("pulan.county");
+        // In Zanda: the list tests count Pulan's people, and every test of the collection shares one database.
+        var id = TestData.MakeId("542522", new DateOnly(1991, 6, 18), 71);
+        await using var s = await app.SignInAsync("zanda.county");
         await s.Page.GotoAsync("/people");
         await s.Page.GetByRole(AriaRole.Link, new() { Name = "新增人员" }).ClickAsync();
         await Expect(s.Page.Locator("h1")).ToHaveTextAsync("新增人员");
@@ -100,7 +101,7 @@ public sealed class PersonEditTests(BrowserApp app)
         await s.Page.Locator("#BirthDate").FillAsync("1991-06-18");
         await s.Page.Locator("#IdNumber").FillAsync(id.Value);
         await s.Page.Locator("#PoliticalStatusCode").SelectOptionAsync("01");
-        await s.Page.Locator("#UnitId").SelectOptionAsync(app.Data.PulanUnit.Id.ToString());
+        await s.Page.Locator("#UnitId").SelectOptionAsync(app.Data.ZandaUnit.Id.ToString());
         await s.Page.Locator("#Line").SelectOptionAsync("Economic");
         await s.Page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
 
@@ -109,8 +110,8 @@ public sealed class PersonEditTests(BrowserApp app)
         await Expect(s.Page.Locator("#id-number")).ToHaveTextAsync(id.Masked);
         var saved = await app.WithSystemDbAsync(db => db.People.AsNoTracking().SingleAsync(p => p.Name == "洛桑"));
         Assert.Equal(id, saved.IdNumber);
-        Assert.Equal(app.Data.PulanUnit.Id, saved.UnitId);
-        Assert.Equal("542521", saved.RegionCode.Value);
+        Assert.Equal(app.Data.ZandaUnit.Id, saved.UnitId);
+        Assert.Equal("542522", saved.RegionCode.Value);
     }
 
     [Fact]

@@ -86,11 +86,17 @@ public sealed partial class PeopleImporter(
 
     public Task<PeopleImportResult> ImportAsync(Stream upload, CancellationToken ct) => ImportAsync(upload, null, ct);
 
-    /// <summary>Imports the workbook; throws <see cref="ValidationException"/> (field <c>file</c>) when the file itself is refused.</summary>
-    public async Task<PeopleImportResult> ImportAsync(Stream upload, IProgress<ExchangeProgress>? progress, CancellationToken ct)
+    /// <summary>Throws <see cref="ForbiddenException"/> when the account's role may not import people (the import page asks before showing its form).</summary>
+    public void EnsureAllowed()
     {
         if (!user.Roles.Overlaps(Roles.RegistryStaff) && user.ScopePath != "/")
             throw new ForbiddenException("您的角色不能导入人员信息。");
+    }
+
+    /// <summary>Imports the workbook; throws <see cref="ValidationException"/> (field <c>file</c>) when the file itself is refused.</summary>
+    public async Task<PeopleImportResult> ImportAsync(Stream upload, IProgress<ExchangeProgress>? progress, CancellationToken ct)
+    {
+        EnsureAllowed();
         var opts = options.Value;
         using var buffer = await XlsxUpload.ReadAndCheckAsync(upload, opts, ct);
         progress?.Report(new("读取", 0, 1));

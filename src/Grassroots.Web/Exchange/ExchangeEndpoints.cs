@@ -31,6 +31,7 @@ internal static class ExchangeEndpoints
             .WithSummary("人员导入：multipart/form-data，字段 file 为 .xlsx。全部行无误时一次性导入，返回 200 {\"imported\": n}；" +
                 "任何一行有误时不导入任何人员，返回 400 ProblemDetails，errors 以“第N行”为键，rows 列出行号、列名和原因。" +
                 "带 ?annotated=true 提交时，有误则返回 400 和原工作簿（.xlsx），其中新增“错误原因”列并标红出错单元格，供修改后重新上传。");
+        app.MapImportErrorWorkbook(); // the import page's download of the annotated workbook
         return group;
     }
 

@@ -6,6 +6,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
+// Each collection runs its own Kestrel and Chromium: one collection at a time keeps the two cores of a build
+// machine from timing the pages out.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Grassroots.Browser.Tests.Infrastructure;
 
 /// <summary>

@@ -92,11 +92,30 @@ public sealed class PeopleService(GrassrootsDb db, CurrentUser user, TimeProvide
     {
         var query = Query(q);
         var (page, size) = Paging.Normalise(q.Page, q.PageSize);
-        var total = await query.CountAsync(ct);
-        var rows = await Project(query.Skip((page - 1) * size).Take(size)).ToListAsync(ct);
+        int total;
+        List<PersonRow> rows;
+        if (IsTextSearch(q))
+        {
+            // A substring search cannot walk the sort index: read the matching ids in order with one scan, count them
+            // and fetch the page's rows by key — rather than a counting scan plus a sorted scan for the page.
+            var ids = await query.Select(p => p.Id).ToListAsync(ct);
+            total = ids.Count;
+            var pageIds = ids.Skip((page - 1) * size).Take(size).ToList();
+            var position = pageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+            rows = (await Project(db.People.AsNoTracking().Where(p => pageIds.Contains(p.Id))).ToListAsync(ct)).OrderBy(r => position[r.Id]).ToList();
+        }
+        else
+        {
+            total = await query.CountAsync(ct);
+            rows = await Project(query.Skip((page - 1) * size).Take(size)).ToListAsync(ct);
+        }
         var codes = await CodeBook.LoadAsync(db, ct);
         return new PagedResult<PersonListItem>(rows.Select(r => r.ToListItem(codes)).ToList(), total, page, size);
     }
+
+    /// <summary>A search by name, initials or unit (not by a full ID number, which is one indexed lookup).</summary>
+    bool IsTextSearch(PeopleQuery q) =>
+        !string.IsNullOrWhiteSpace(q.Q) && !IdNumber.TryParse(q.Q.Trim(), ChinaTime.Today(clock), out _, out _);
 
     /// <summary>The columns a list or roster needs, in one query.</summary>
     public static IQueryable<PersonRow> Project(IQueryable<Person> q) => q.Select(p => new PersonRow(

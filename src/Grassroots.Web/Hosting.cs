@@ -173,6 +173,7 @@ internal static class Hosting
 
     public static WebApplication UseGrassroots(this WebApplication app)
     {
+        app.UseMiddleware<AccessDeniedAuditMiddleware>(); // outermost: sees the final status, whoever set it
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use((http, next) =>

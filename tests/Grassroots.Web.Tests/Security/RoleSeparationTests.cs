@@ -114,6 +114,22 @@ public abstract class RoleSeparationTests(GrassrootsApp app)
         Assert.Equal(HttpStatusCode.Forbidden, detail.StatusCode);
         Assert.DoesNotContain(app.Data.PulanCadre.Name, await list.Content.ReadAsStringAsync(Ct) + await detail.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RefusedRequest_IsAudited_WithoutItsQueryString()
+    {
+        var client = await app.SharedClientAsync("secadmin");
+        var target = $"GET /api/people/{app.Data.ZandaCadre.Id}";
+
+        var response = await client.GetAsync($"/api/people/{app.Data.ZandaCadre.Id}?q=卓玛", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var rows = await app.WithSystemDbAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(a => a.Event == "access.denied" && a.UserName == "secadmin" && a.ObjectId == target).ToListAsync(Ct));
+        var row = Assert.Single(rows);
+        Assert.Equal("denied", row.Result);
+        Assert.DoesNotContain("卓玛", row.ObjectId!, StringComparison.Ordinal);
+    }
 }
 
 public sealed class RoleSeparationTestsSqlite(SqliteApp app) : RoleSeparationTests(app), IClassFixture<SqliteApp>;

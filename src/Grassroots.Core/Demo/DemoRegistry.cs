@@ -153,9 +153,12 @@ internal static class DemoRegistry
     {
         var ali = RegionCatalog.Embedded.Find(AliCode)!;
         var prefecture = PrefectureUnits.Select(t => (NewUnit(t.Name, UnitLevel.Prefecture, t.Sector, ali), t.Weight)).ToList();
+        // Each county's units, and the government of its seat town (镇, code …100), so a township sees its own cadres.
         var counties = AliCounties().ToDictionary(
             c => c.Code.Value,
-            c => CountyUnits.Select(t => (NewUnit(c.Name + t.Name, UnitLevel.County, t.Sector, c), t.Weight)).ToList());
+            c => CountyUnits.Select(t => (NewUnit(c.Name + t.Name, UnitLevel.County, t.Sector, c), t.Weight))
+                .Concat(SeatTown(c) is { } town ? [(NewUnit(town.Name + "人民政府", UnitLevel.Township, "党群", town), 0.8)] : [])
+                .ToList());
         var dayu = RegionCatalog.Embedded.Find(DayuCode)!;
         List<Unit> dayuUnits =
         [
@@ -164,6 +167,10 @@ internal static class DemoRegistry
         ];
         return (prefecture, counties, dayuUnits);
     }
+
+    /// <summary>The county's seat town: its first township-level unit coded as a town (digits 7–9 from 100).</summary>
+    static Region? SeatTown(Region county) =>
+        RegionCatalog.Embedded.ChildrenOf(county.Code.Value).FirstOrDefault(t => t.Level == RegionLevel.Township && string.CompareOrdinal(t.Code.Value[6..], "100") >= 0 && string.CompareOrdinal(t.Code.Value[6..], "199") <= 0);
 
     static Unit NewUnit(string name, UnitLevel level, string sector, Region region, bool dispatching = true) => new()
     {

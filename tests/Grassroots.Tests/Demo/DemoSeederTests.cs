@@ -409,6 +409,10 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
         var zanda = await CountAs("zanda.county");
         Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542522"), zanda.People);
         Assert.Equal(16, zanda.Villages);
+        var town = await CountAs("pulan.township");
+        Assert.Equal(Data.People.Count(p => p.RegionCode.Value == "542521100"), town.People);
+        Assert.InRange(town.People, 1, 20); // the town government's own cadres
+        Assert.Equal(6, town.Villages);
         Assert.Equal((118, 0), await CountAs("dayu.civil"));
         Assert.Equal((0, 0), await CountAs("sysadmin"));
     }

@@ -91,6 +91,7 @@ public static class CliApp
 
         root.Subcommands.Add(UsersCommand(console, input));
         root.Subcommands.Add(PeopleCommand(console));
+        root.Subcommands.Add(CodesCommand(console));
         return root;
     }
 
@@ -223,6 +224,36 @@ public static class CliApp
         return people;
     }
 
+    static Command CodesCommand(IAnsiConsole console)
+    {
+        var codes = new Command("codes", "代码表（字典）：查看，或导入扩展代码（如组织部门的 ZB 代码集）。");
+        var listTable = new Argument<string?>("TABLE") { Description = "代码表名称，如 GB 3304；不填列出全部。", Arity = ArgumentArity.ZeroOrOne };
+        var list = new Command("list", "列出代码表中的代码。") { listTable };
+        list.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var rows = await sp.GetRequiredService<Codes.CodeTableService>().ListAsync(p.GetValue(listTable), ct);
+            var grid = new Table().AddColumns("代码表", "代码", "名称", "上级", "启用", "停用");
+            foreach (var r in rows) grid.AddRow(Markup.Escape(r.Table), Markup.Escape(r.Code), Markup.Escape(r.Name), Markup.Escape(r.ParentCode ?? ""), r.ValidFrom?.ToString("yyyy-MM-dd") ?? "", r.ValidTo?.ToString("yyyy-MM-dd") ?? "");
+            console.Write(grid);
+            return Ok;
+        }));
+        var table = new Argument<string>("TABLE") { Description = "代码表名称（新表或已有的表）。" };
+        var file = new Argument<FileInfo>("FILE") { Description = "UTF-8 CSV：code,name[,parent_code[,valid_from[,valid_to]]]。" };
+        var import = new Command("import", "导入代码：全部行无误才写入，已有代码则更新；国家标准代码只能设置启用或停用日期。") { table, file };
+        import.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var f = p.GetValue(file)!;
+            if (!f.Exists) { console.MarkupLineInterpolated($"[red]文件不存在：{f.FullName}[/]"); return Usage; }
+            using var reader = new StreamReader(f.FullName, System.Text.Encoding.UTF8);
+            var (added, updated) = await sp.GetRequiredService<Codes.CodeTableService>().ImportAsync(p.GetValue(table)!, reader, ct);
+            console.MarkupLineInterpolated($"[green]代码表“{p.GetValue(table)}”：新增 {added} 个，更新 {updated} 个。[/]");
+            return Ok;
+        }));
+        codes.Subcommands.Add(list);
+        codes.Subcommands.Add(import);
+        return codes;
+    }
+
     /// <summary>Runs long work under a progress bar per stage (读取, 校验, 写入 / 导出).</summary>
     static async Task<T> WithProgressAsync<T>(IAnsiConsole console, string title, Func<IProgress<ExchangeProgress>, Task<T>> work)
     {
@@ -280,7 +311,10 @@ public static class CliApp
         }
         catch (ValidationException v)
         {
-            foreach (var m in v.Errors.SelectMany(e => e.Value)) console.MarkupLineInterpolated($"[red]{m}[/]");
+            foreach (var (place, messages) in v.Errors)
+            {
+                foreach (var m in messages) console.MarkupLineInterpolated($"[red]{(place.StartsWith('第') ? place + "：" : "")}{m}[/]");
+            }
             return Refused;
         }
         catch (Exception ex) when (ex is DomainRuleException or ForbiddenException or NotFoundException)

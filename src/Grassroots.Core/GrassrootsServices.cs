@@ -60,6 +60,7 @@ public static class GrassrootsServices
         services.AddScoped<RosterExporter>();
         services.AddScoped<ImportTemplateBuilder>();
         services.AddScoped<PeopleImporter>();
+        services.AddScoped<Codes.CodeTableService>();
         return services;
     }
 }

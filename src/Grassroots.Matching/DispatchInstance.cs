@@ -136,6 +136,32 @@ public sealed class DispatchInstance
     /// <summary>Rounds to the nearest integer, halves away from zero (2.5 → 3, −2.5 → −3), as the cost rule requires.</summary>
     public static long RoundHalfAwayFromZero(double value) => checked((long)Math.Round(value, MidpointRounding.AwayFromZero));
 
+    /// <summary>Writes the instance in the <c>grassroots-dispatch 1</c> text format (coordinates round-trip exactly).</summary>
+    public void Write(TextWriter writer)
+    {
+        static string Line(WorkLine line) => line switch
+        {
+            WorkLine.Party => "party",
+            WorkLine.Economic => "economic",
+            WorkLine.Legal => "legal",
+            WorkLine.Agri => "agri",
+            _ => "tech",
+        };
+        static string Flag(bool value) => value ? "1" : "0";
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        writer.Write("grassroots-dispatch 1\n");
+        writer.Write(string.Create(inv, $"cost\tmismatch={MismatchCost}\tper_km={PerKmCost}\n"));
+        writer.Write(string.Create(inv, $"villages\t{Villages.Count}\n"));
+        foreach (var v in Villages)
+            writer.Write(string.Create(inv, $"{v.Id}\t{v.Region}\t{v.County}\t{Line(v.Line)}\t{v.Latitude:R}\t{v.Longitude:R}\t{v.Members}\t{Flag(v.NeedsSpeaker)}\n"));
+        writer.Write(string.Create(inv, $"units\t{Units.Count}\n"));
+        foreach (var u in Units)
+            writer.Write(string.Create(inv, $"{u.Id}\t{u.Region}\t{u.County}\t{u.Latitude:R}\t{u.Longitude:R}\n"));
+        writer.Write(string.Create(inv, $"cadres\t{Cadres.Count}\n"));
+        foreach (var c in Cadres)
+            writer.Write($"{c.Id}\t{c.UnitId}\t{Line(c.Line)}\t{Flag(c.FirstSecretaryEligible)}\t{Flag(c.Speaker)}\n");
+    }
+
     /// <summary>Reads an instance in the <c>grassroots-dispatch 1</c> text format.</summary>
     /// <exception cref="DispatchFormatException">The text is not a valid instance; the message names the line and the problem.</exception>
     public static DispatchInstance Parse(TextReader reader) => DispatchInstanceParser.Parse(reader);

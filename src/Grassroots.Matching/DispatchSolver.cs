@@ -31,32 +31,42 @@ public sealed class DispatchTooLargeException(string message) : Exception(messag
 
 /// <summary>
 /// Exact dispatch solver. Every allowed cadre–village pair is an arc of a min-cost flow network:
-/// source → cadre (capacity 1) → village slot groups (first secretary: capacity 1, eligible cadres only; speaker: capacity 1,
-/// speakers only; other members: members − needs_speaker) → sink. A first-secretary arc costs cost − A − B, a member arc
-/// cost − B, with B greater than any plan's total cost and A greater than B times (slots + 1), so the minimum-cost flow
-/// maximises first secretaries, then filled slots, then minimises cost. Successive shortest augmenting paths (Dijkstra
-/// on reduced costs with Johnson potentials) augment while the cheapest path has negative cost.
+/// cadre (supply 1) → village slot groups (first secretary: capacity 1, eligible cadres only; speaker: capacity 1,
+/// speakers only; other members: members − needs_speaker) → sink, plus a cost-0 "not placed" arc from each cadre to the
+/// sink. A first-secretary arc costs cost − A − B, a member arc cost − B, with B greater than any plan's total cost and
+/// A ≥ B × (slots + 1), so the minimum-cost flow maximises first secretaries, then filled slots, then minimises cost.
 /// </summary>
+/// <remarks>
+/// Successive shortest augmenting paths, one cadre at a time (as in the Hungarian method): Dijkstra on reduced costs
+/// with Johnson potentials finds the cadre's cheapest augmenting path to the sink; the "not placed" arc is the path of
+/// cost 0, so a cadre is placed (possibly moving others) exactly when the cheapest augmenting path has negative cost.
+/// The final potentials give the dual prices returned with the plan.
+/// </remarks>
 public static class DispatchSolver
 {
     /// <summary>Computes the weights (A, B) that make the weighted optimum the lexicographic optimum.</summary>
     /// <exception cref="DispatchTooLargeException">The weights do not fit in 64 bits.</exception>
     public static (long FirstSecretaryWeight, long SlotWeight) Weights(DispatchInstance instance)
     {
+        var worst = new long[instance.Cadres.Count];
+        for (var c = 0; c < instance.Cadres.Count; c++)
+        {
+            for (var v = 0; v < instance.Villages.Count; v++)
+            {
+                if (instance.IsAllowed(c, v)) worst[c] = Math.Max(worst[c], instance.Cost(c, v));
+            }
+        }
+        return Weights(worst, instance.TotalSlots);
+    }
+
+    static (long, long) Weights(long[] worstPerCadre, int totalSlots)
+    {
         try
         {
             long sumOfWorst = 0;
-            for (var c = 0; c < instance.Cadres.Count; c++)
-            {
-                long worst = 0;
-                for (var v = 0; v < instance.Villages.Count; v++)
-                {
-                    if (instance.IsAllowed(c, v)) worst = Math.Max(worst, instance.Cost(c, v));
-                }
-                sumOfWorst = checked(sumOfWorst + worst);
-            }
+            foreach (var w in worstPerCadre) sumOfWorst = checked(sumOfWorst + w);
             var b = checked(sumOfWorst + 1);
-            var a = checked(b * (instance.TotalSlots + 1L));
+            var a = checked(b * (totalSlots + 1L));
             return (a, b);
         }
         catch (OverflowException)
@@ -69,196 +79,216 @@ public static class DispatchSolver
     /// <exception cref="DispatchTooLargeException">The weights do not fit in 64 bits.</exception>
     public static DispatchSolution Solve(DispatchInstance instance)
     {
-        var (a, b) = Weights(instance);
         var villages = instance.Villages;
         int cadreCount = instance.Cadres.Count, villageCount = villages.Count;
-        const int source = 0;
-        // Nodes: source, cadres, then per village [first secretary, speaker, members], then sink.
-        int SlotNode(int village, int group) => 1 + cadreCount + 3 * village + group;
-        var sink = 1 + cadreCount + 3 * villageCount;
-        var nodeCount = sink + 1;
+        // Slot groups per village: 3v = first secretary, 3v+1 = speaker, 3v+2 = other members.
+        var slotCount = 3 * villageCount;
+        var capacity = new int[slotCount];
+        for (var v = 0; v < villageCount; v++)
+        {
+            var speaker = villages[v].NeedsSpeaker ? 1 : 0;
+            capacity[3 * v] = 1;
+            capacity[3 * v + 1] = speaker;
+            capacity[3 * v + 2] = villages[v].Members - speaker;
+        }
 
-        var graph = new Graph(nodeCount);
-        for (var c = 0; c < cadreCount; c++) graph.Add(source, 1 + c, 1, 0);
-        var cadreArcs = new List<(int Arc, int Village, int Group)>[cadreCount];
-        long maxAbs = 0;
+        // Allowed pairs, their real costs, and the worst cost per cadre.
+        var pairStart = new int[cadreCount + 1];
+        var pairVillage = new List<int>();
+        var pairCost = new List<long>();
+        var worst = new long[cadreCount];
         for (var c = 0; c < cadreCount; c++)
         {
-            cadreArcs[c] = [];
-            var cadre = instance.Cadres[c];
+            pairStart[c] = pairVillage.Count;
             for (var v = 0; v < villageCount; v++)
             {
                 if (!instance.IsAllowed(c, v)) continue;
                 var cost = instance.Cost(c, v);
-                var member = cost - b;
-                var first = member - a;
-                maxAbs = Math.Max(maxAbs, Math.Max(Math.Abs(first), cost));
-                if (cadre.FirstSecretaryEligible) cadreArcs[c].Add((graph.Add(1 + c, SlotNode(v, 0), 1, first), v, 0));
-                if (cadre.Speaker && villages[v].NeedsSpeaker) cadreArcs[c].Add((graph.Add(1 + c, SlotNode(v, 1), 1, member), v, 1));
-                if (villages[v].Members - (villages[v].NeedsSpeaker ? 1 : 0) > 0) cadreArcs[c].Add((graph.Add(1 + c, SlotNode(v, 2), 1, member), v, 2));
+                pairVillage.Add(v);
+                pairCost.Add(cost);
+                worst[c] = Math.Max(worst[c], cost);
             }
         }
-        for (var v = 0; v < villageCount; v++)
+        pairStart[cadreCount] = pairVillage.Count;
+        var (a, b) = Weights(worst, instance.TotalSlots);
+
+        // Arcs cadre → slot group, in compressed rows.
+        var arcStart = new int[cadreCount + 1];
+        var arcSlot = new List<int>();
+        var arcCost = new List<long>();
+        long largest = 0;
+        for (var c = 0; c < cadreCount; c++)
         {
-            graph.Add(SlotNode(v, 0), sink, 1, 0);
-            graph.Add(SlotNode(v, 1), sink, villages[v].NeedsSpeaker ? 1 : 0, 0);
-            graph.Add(SlotNode(v, 2), sink, villages[v].Members - (villages[v].NeedsSpeaker ? 1 : 0), 0);
+            arcStart[c] = arcSlot.Count;
+            var cadre = instance.Cadres[c];
+            for (var i = pairStart[c]; i < pairStart[c + 1]; i++)
+            {
+                var v = pairVillage[i];
+                var member = pairCost[i] - b;
+                if (cadre.FirstSecretaryEligible) { arcSlot.Add(3 * v); arcCost.Add(member - a); }
+                if (cadre.Speaker && capacity[3 * v + 1] > 0) { arcSlot.Add(3 * v + 1); arcCost.Add(member); }
+                if (capacity[3 * v + 2] > 0) { arcSlot.Add(3 * v + 2); arcCost.Add(member); }
+                largest = Math.Max(largest, Math.Max(a + b, pairCost[i]));
+            }
         }
+        arcStart[cadreCount] = arcSlot.Count;
         try
         {
             // Potentials and path lengths stay within (number of nodes) × (largest arc cost).
-            _ = checked(checked(maxAbs * 2 + 2) * (nodeCount + 1L) * 4);
+            _ = checked(checked(largest * 2 + 2) * (cadreCount + slotCount + 2L) * 4);
         }
         catch (OverflowException)
         {
             throw new DispatchTooLargeException("实例过大：最短路的长度超出 64 位整数范围，无法求解。");
         }
 
-        var potential = graph.InitialPotentials(source, sink);
-        graph.Augment(potential, source, sink);
-        graph.MakeUsedArcsTight(potential, 1, cadreCount);
+        var network = new Network(cadreCount, capacity, arcStart, [.. arcSlot], [.. arcCost]);
+        for (var c = 0; c < cadreCount; c++) network.Place(c);
+        var (cadrePrice, slotPrice) = network.Prices();
 
         // Read the plan and the prices.
         var placements = new List<(int Village, int Order, Placement P)>();
         var cadrePrices = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var c = 0; c < cadreCount; c++)
         {
-            cadrePrices[instance.Cadres[c].Id] = Math.Max(0, potential[1 + c] - potential[source]);
-            foreach (var (arc, v, group) in cadreArcs[c])
-            {
-                if (graph.Flow(arc) == 0) continue;
-                placements.Add((v, group == 0 ? 0 : 1, new Placement(instance.Cadres[c].Id, villages[v].Id, group == 0 ? SlotKind.FirstSecretary : SlotKind.Member)));
-            }
+            cadrePrices[instance.Cadres[c].Id] = cadrePrice[c];
+            var slot = network.SlotOf(c);
+            if (slot < 0) continue;
+            var v = slot / 3;
+            var first = slot % 3 == 0;
+            placements.Add((v, first ? 0 : 1, new Placement(instance.Cadres[c].Id, villages[v].Id, first ? SlotKind.FirstSecretary : SlotKind.Member)));
         }
         var fsPrices = new Dictionary<string, long>(StringComparer.Ordinal);
         var speakerPrices = new Dictionary<string, long>(StringComparer.Ordinal);
         var memberPrices = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var v = 0; v < villageCount; v++)
         {
-            fsPrices[villages[v].Id] = Math.Max(0, potential[sink] - potential[SlotNode(v, 0)]);
-            if (villages[v].NeedsSpeaker) speakerPrices[villages[v].Id] = Math.Max(0, potential[sink] - potential[SlotNode(v, 1)]);
-            memberPrices[villages[v].Id] = Math.Max(0, potential[sink] - potential[SlotNode(v, 2)]);
+            fsPrices[villages[v].Id] = slotPrice[3 * v];
+            if (villages[v].NeedsSpeaker) speakerPrices[villages[v].Id] = slotPrice[3 * v + 1];
+            memberPrices[villages[v].Id] = slotPrice[3 * v + 2];
         }
         var plan = new DispatchPlan(placements.OrderBy(p => p.Village).ThenBy(p => p.Order).Select(p => p.P).ToList());
         return new DispatchSolution(plan, plan.Evaluate(instance), new DispatchPrices(a, b, cadrePrices, fsPrices, speakerPrices, memberPrices));
     }
 
-    /// <summary>A residual network with paired arcs (arc i and its reverse i ^ 1).</summary>
-    sealed class Graph(int nodeCount)
+    /// <summary>
+    /// The residual network, specialised: nodes are cadres (0..C−1), slot groups (C..C+K−1) and the sink (C+K). Residual
+    /// arcs: cadre → slot group (not the one it holds), cadre → sink (when placed: "leave"), slot group → sink (when not
+    /// full), slot group → each occupant (undoing its placement).
+    /// </summary>
+    sealed class Network(int cadreCount, int[] capacity, int[] arcStart, int[] arcSlot, long[] arcCost)
     {
-        readonly List<int> to = [], capacity = [], next = [];
-        readonly List<long> cost = [];
-        readonly int[] head = Enumerable.Repeat(-1, nodeCount).ToArray();
-        int[] toA = [], capA = [], nextA = [];
-        long[] costA = [];
-        int[] originalCapacity = [];
+        const int NotPlaced = -1;
+        readonly int sink = cadreCount + capacity.Length;
+        readonly long[] potential = new long[cadreCount + capacity.Length + 1];
+        readonly int[] slotOf = Enumerable.Repeat(NotPlaced, cadreCount).ToArray();
+        readonly long[] heldCost = new long[cadreCount];
+        readonly List<int>[] occupants = capacity.Select(_ => new List<int>()).ToArray();
+        readonly long[] dist = Enumerable.Repeat(long.MaxValue, cadreCount + capacity.Length + 1).ToArray();
+        readonly int[] parent = new int[cadreCount + capacity.Length + 1];
+        readonly long[] parentCost = new long[cadreCount + capacity.Length + 1];
+        readonly bool[] done = new bool[cadreCount + capacity.Length + 1];
+        readonly List<int> touched = [];
+        readonly PriorityQueue<int, long> queue = new();
 
-        public int Add(int from, int target, int cap, long arcCost)
+        /// <summary>The slot group the cadre holds, or −1 when not placed.</summary>
+        public int SlotOf(int cadre) => slotOf[cadre];
+
+        /// <summary>Adds the cadre's unit of supply along its cheapest augmenting path (possibly the "not placed" arc).</summary>
+        public void Place(int c0)
         {
-            var id = to.Count;
-            Push(from, target, cap, arcCost);
-            Push(target, from, 0, -arcCost);
-            return id;
-        }
+            // Entering cadre: the smallest potential keeping its outgoing arcs' reduced costs non-negative (it has no
+            // incoming residual arc yet).
+            var p0 = potential[sink];
+            for (var e = arcStart[c0]; e < arcStart[c0 + 1]; e++) p0 = Math.Max(p0, potential[cadreCount + arcSlot[e]] - arcCost[e]);
+            potential[c0] = p0;
 
-        void Push(int from, int target, int cap, long arcCost)
-        {
-            to.Add(target);
-            capacity.Add(cap);
-            cost.Add(arcCost);
-            next.Add(head[from]);
-            head[from] = to.Count - 1;
-        }
-
-        public int Flow(int arc) => originalCapacity[arc] - capA[arc];
-
-        void Freeze()
-        {
-            toA = [.. to];
-            capA = [.. capacity];
-            nextA = [.. next];
-            costA = [.. cost];
-            originalCapacity = [.. capacity];
-        }
-
-        /// <summary>Shortest distances in the initial (acyclic) network: negative costs only on cadre → slot arcs.</summary>
-        public long[] InitialPotentials(int source, int sink)
-        {
-            Freeze();
-            var p = new long[nodeCount];
-            // Source and cadres at 0; a slot node at the cheapest arc reaching it (or 0); the sink at the minimum over slots.
-            for (var u = 0; u < nodeCount; u++)
+            foreach (var n in touched) { dist[n] = long.MaxValue; done[n] = false; }
+            touched.Clear();
+            dist[c0] = 0;
+            touched.Add(c0);
+            queue.Clear();
+            queue.Enqueue(c0, 0);
+            while (queue.TryDequeue(out var u, out var d))
             {
-                if (u == source || u == sink) continue;
-                for (var e = head[u]; e >= 0; e = nextA[e])
+                if (done[u] || d != dist[u]) continue;
+                done[u] = true;
+                if (u == sink) break;
+                if (u < cadreCount)
                 {
-                    if (capA[e] > 0 && toA[e] != sink) p[toA[e]] = Math.Min(p[toA[e]], costA[e]);
+                    var held = slotOf[u];
+                    for (var e = arcStart[u]; e < arcStart[u + 1]; e++)
+                    {
+                        var k = arcSlot[e];
+                        if (k == held) continue;
+                        Relax(u, cadreCount + k, d + arcCost[e] + potential[u] - potential[cadreCount + k], arcCost[e]);
+                    }
+                    // Leaving unplaced: the entering cadre's own choice, or a placed cadre making room.
+                    if (held != NotPlaced || u == c0) Relax(u, sink, d + potential[u] - potential[sink], 0);
+                }
+                else
+                {
+                    var k = u - cadreCount;
+                    if (occupants[k].Count < capacity[k]) Relax(u, sink, d + potential[u] - potential[sink], 0);
+                    foreach (var c in occupants[k]) Relax(u, c, d - heldCost[c] + potential[u] - potential[c], -heldCost[c]);
                 }
             }
-            for (var e = head[sink]; e >= 0; e = nextA[e]) p[sink] = Math.Min(p[sink], p[toA[e]]);
-            return p;
-        }
-
-        /// <summary>Augments one unit at a time along cheapest paths while their true cost is negative.</summary>
-        public void Augment(long[] p, int source, int sink)
-        {
-            var dist = new long[nodeCount];
-            var parentArc = new int[nodeCount];
-            var done = new bool[nodeCount];
-            var queue = new PriorityQueue<int, long>();
-            while (true)
+            var total = dist[sink];
+            // Johnson update: reduced costs stay non-negative and arcs on the path become 0.
+            for (var n = 0; n < potential.Length; n++)
             {
-                Array.Fill(dist, long.MaxValue);
-                Array.Fill(done, false);
-                queue.Clear();
-                dist[source] = 0;
-                queue.Enqueue(source, 0);
-                while (queue.TryDequeue(out var u, out var d))
+                if (n < cadreCount && n > c0) continue; // cadres not yet entered get their potential on entry
+                potential[n] += done[n] ? Math.Min(dist[n], total) : total;
+            }
+            // Apply the path from the sink back to the entering cadre.
+            for (var v = sink; v != c0;)
+            {
+                var u = parent[v];
+                if (u < cadreCount)
                 {
-                    if (done[u] || d != dist[u]) continue;
-                    done[u] = true;
-                    if (u == sink) break;
-                    for (var e = head[u]; e >= 0; e = nextA[e])
+                    if (v == sink) slotOf[u] = NotPlaced;
+                    else
                     {
-                        if (capA[e] == 0) continue;
-                        var w = toA[e];
-                        var nd = d + costA[e] + p[u] - p[w];
-                        if (nd < dist[w])
-                        {
-                            dist[w] = nd;
-                            parentArc[w] = e;
-                            queue.Enqueue(w, nd);
-                        }
+                        slotOf[u] = v - cadreCount;
+                        heldCost[u] = parentCost[v];
+                        occupants[v - cadreCount].Add(u);
                     }
                 }
-                var reached = done[sink];
-                var pathCost = reached ? dist[sink] + p[sink] - p[source] : 0;
-                // Stop when no path or the cheapest path does not improve the objective. The final shift keeps reduced
-                // costs non-negative and makes the source and sink potentials equal (the optimality certificate).
-                var shift = reached && pathCost < 0 ? dist[sink] : p[source] - p[sink];
-                for (var v = 0; v < nodeCount; v++) p[v] += done[v] ? Math.Min(dist[v], shift) : shift;
-                if (!reached || pathCost >= 0) return;
-                for (var v = sink; v != source; v = toA[parentArc[v] ^ 1])
+                else if (v != sink)
                 {
-                    capA[parentArc[v]]--;
-                    capA[parentArc[v] ^ 1]++;
+                    occupants[u - cadreCount].Remove(v);
                 }
+                v = u;
             }
         }
 
-        /// <summary>Raises each placed cadre's potential so its used arc has reduced cost 0 (still feasible: the cadre's only residual in-arc is that arc's reverse).</summary>
-        public void MakeUsedArcsTight(long[] p, int firstCadre, int cadreCount)
+        void Relax(int from, int to, long d, long cost)
         {
-            for (var c = firstCadre; c < firstCadre + cadreCount; c++)
+            if (done[to] || d >= dist[to]) return;
+            if (dist[to] == long.MaxValue) touched.Add(to);
+            dist[to] = d;
+            parent[to] = from;
+            parentCost[to] = cost;
+            queue.Enqueue(to, d);
+        }
+
+        /// <summary>
+        /// Dual prices from the potentials: a placed cadre's price is p(cadre) − p(sink) after making its arc tight; a slot
+        /// group's price is max(0, p(sink) − p(slot)).
+        /// </summary>
+        public (long[] Cadres, long[] Slots) Prices()
+        {
+            var cadres = new long[cadreCount];
+            for (var c = 0; c < cadreCount; c++)
             {
-                for (var e = head[c]; e >= 0; e = nextA[e])
-                {
-                    if ((e & 1) == 0 && originalCapacity[e] > 0 && capA[e] == 0 && toA[e] != 0)
-                    {
-                        p[c] = p[toA[e]] - costA[e];
-                    }
-                }
+                // Raise the cadre's potential until its held arc (or its "not placed" arc) has reduced cost 0; its only
+                // incoming residual arc is that arc's reverse, so every reduced cost stays non-negative.
+                var p = slotOf[c] == NotPlaced ? potential[sink] : potential[cadreCount + slotOf[c]] - heldCost[c];
+                cadres[c] = p - potential[sink];
             }
+            var slots = new long[capacity.Length];
+            for (var k = 0; k < capacity.Length; k++) slots[k] = Math.Max(0, potential[sink] - potential[cadreCount + k]);
+            return (cadres, slots);
         }
     }
 }

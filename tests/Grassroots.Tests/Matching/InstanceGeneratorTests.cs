@@ -46,4 +46,16 @@ public sealed class InstanceGeneratorTests
             Assert.Equal(DispatchTestInstances.BruteForce(instance), DispatchSolver.Solve(instance).Objective);
         }
     }
+
+    [Fact]
+    public void Create_MediumInstances_CarryAValidOptimalityCertificate()
+    {
+        // More cadres than slots in some, fewer in others: the certificate proves each plan optimal independently.
+        for (var seed = 0; seed < 30; seed++)
+        {
+            var instance = InstanceGenerator.Create(seed, cadres: 20 + 5 * seed, villages: 20, units: 8, counties: 4);
+            var solution = DispatchSolver.Solve(instance);
+            Assert.Empty(PlanCertificate.Verify(instance, solution.Plan, solution.Prices));
+        }
+    }
 }

@@ -9,8 +9,20 @@ static class DispatchBenchmark
 {
     public static int Run(string[] args)
     {
-        var seed = args.Length > 1 && args[0] == "--seed" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
+        var seed = 1;
+        string? write = null;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (args[i] == "--seed") seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            else if (args[i] == "--write") write = args[i + 1];
+        }
         var instance = InstanceGenerator.Prefecture(seed);
+        if (write is not null)
+        {
+            // The same instance as a file, for grassroots plan solve-instance.
+            using var writer = new StreamWriter(write, append: false, new System.Text.UTF8Encoding(false));
+            instance.Write(writer);
+        }
         var warm = DispatchSolver.Solve(instance);
         var times = new List<double>();
         for (var i = 0; i < 21; i++)

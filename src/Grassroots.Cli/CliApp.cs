@@ -261,8 +261,16 @@ public static class CliApp
             console.WriteLine(FormattableString.Invariant($"cost {o.Cost}"));
             if (p.GetValue(outFile) is { } target)
             {
-                using var writer = new StreamWriter(target.FullName, append: false, new System.Text.UTF8Encoding(false));
-                solution.Plan.Write(writer);
+                try
+                {
+                    using var writer = new StreamWriter(target.FullName, append: false, new System.Text.UTF8Encoding(false));
+                    solution.Plan.Write(writer);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    console.MarkupLineInterpolated($"[red]无法写出方案文件 {target.FullName}：{ex.Message}[/]");
+                    return Failed;
+                }
             }
             return Ok;
         });

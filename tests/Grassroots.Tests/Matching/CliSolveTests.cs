@@ -87,4 +87,13 @@ public sealed class CliSolveTests : IDisposable
         Assert.Equal(CliApp.Usage, code);
         Assert.Contains("找不到文件", output);
     }
+
+    [Fact]
+    public async Task SolveInstance_AnOutPathInAMissingFolder_FailsWithTheReason()
+    {
+        var input = Write("ali.txt", Instance);
+        var (code, output) = await RunAsync("plan", "solve-instance", input, "--out", Path.Combine(folder, "missing", "ali.plan"));
+        Assert.Equal(CliApp.Failed, code);
+        Assert.Contains("无法写出方案文件", output);
+    }
 }

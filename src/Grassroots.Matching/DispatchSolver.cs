@@ -134,8 +134,9 @@ public static class DispatchSolver
         arcStart[cadreCount] = arcSlot.Count;
         try
         {
-            // Potentials and path lengths stay within (number of nodes) × (largest arc cost).
-            _ = checked(checked(largest * 2 + 2) * (cadreCount + slotCount + 2L) * 4);
+            // The sink's potential rises by at most the largest arc cost per entering cadre, and potentials differ by at
+            // most a path length (number of nodes × largest arc cost); distances stay within the same bound.
+            _ = checked(checked(largest * 2 + 2) * (2L * cadreCount + slotCount + 2L) * 4);
         }
         catch (OverflowException)
         {

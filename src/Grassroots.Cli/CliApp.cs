@@ -3,6 +3,7 @@ using Grassroots.Common;
 using Grassroots.Data;
 using Grassroots.Demo;
 using Grassroots.Exchange;
+using Grassroots.Matching;
 using Grassroots.People;
 using Grassroots.Security;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,8 @@ namespace Grassroots.Cli;
 
 /// <summary>
 /// The <c>grassroots</c> command: database migration, demo data, the first administrator, and batch import and export
-/// of people with the same services, rules, scope and audit as the web application. The command acts as the system
+/// of people with the same services, rules, scope and audit as the web application, and the dispatch planner on
+/// standalone instance files (no database). The command acts as the system
 /// actor named after the operating-system user (full scope; that name appears in the audit trail).
 /// </summary>
 /// <remarks>Exit codes: 0 done; 1 refused (validation errors, rule violations: nothing was changed); 2 usage (bad
@@ -60,7 +62,7 @@ public static class CliApp
 
     static RootCommand Build(IAnsiConsole console, TextReader? input)
     {
-        var root = new RootCommand("Grassroots 基层干部队伍管理系统命令行：数据库迁移、演示数据、创建账号、人员批量导入导出。");
+        var root = new RootCommand("Grassroots 基层干部队伍管理系统命令行：数据库迁移、演示数据、创建账号、人员批量导入导出、派驻规划求解。");
         root.Options.Add(Connection);
         root.Options.Add(Postgres);
         root.Options.Add(Sqlite);
@@ -91,6 +93,7 @@ public static class CliApp
 
         root.Subcommands.Add(UsersCommand(console, input));
         root.Subcommands.Add(PeopleCommand(console));
+        root.Subcommands.Add(PlanCommand(console));
         root.Subcommands.Add(CodesCommand(console));
         return root;
     }
@@ -222,6 +225,58 @@ public static class CliApp
         people.Subcommands.Add(export);
         people.Subcommands.Add(template);
         return people;
+    }
+
+    static Command PlanCommand(IAnsiConsole console)
+    {
+        var plan = new Command("plan", "派驻规划。");
+        var instanceFile = new Argument<FileInfo>("FILE") { Description = "规划实例文件（grassroots-dispatch 1 文本格式）。" };
+        var outFile = new Option<FileInfo?>("--out") { Description = "写出方案文件：每个安排一行，干部编号<TAB>村编号<TAB>F（第一书记）或 M（队员）。" };
+        var solve = new Command("solve-instance",
+            "求解独立的规划实例（精确最优：先第一书记名额最多，再总名额最多，再总代价最小），输出 objective、fs_filled、filled、cost 各一行；"
+            + "objective 为字典序三元组 fs_filled,filled,cost。不连接数据库。") { instanceFile, outFile };
+        solve.SetAction(p =>
+        {
+            var file = p.GetValue(instanceFile)!;
+            if (!file.Exists)
+            {
+                console.MarkupLineInterpolated($"[red]找不到文件：{file.FullName}[/]");
+                return Usage;
+            }
+            DispatchSolution solution;
+            try
+            {
+                DispatchInstance instance;
+                using (var reader = new StreamReader(file.FullName, System.Text.Encoding.UTF8)) instance = DispatchInstance.Parse(reader);
+                solution = DispatchSolver.Solve(instance);
+            }
+            catch (Exception ex) when (ex is DispatchFormatException or DispatchTooLargeException)
+            {
+                console.MarkupLineInterpolated($"[red]{file.Name}：{ex.Message}[/]");
+                return Refused;
+            }
+            var o = solution.Objective;
+            console.WriteLine($"objective {o}");
+            console.WriteLine(FormattableString.Invariant($"fs_filled {o.FirstSecretaries}"));
+            console.WriteLine(FormattableString.Invariant($"filled {o.Filled}"));
+            console.WriteLine(FormattableString.Invariant($"cost {o.Cost}"));
+            if (p.GetValue(outFile) is { } target)
+            {
+                try
+                {
+                    using var writer = new StreamWriter(target.FullName, append: false, new System.Text.UTF8Encoding(false));
+                    solution.Plan.Write(writer);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    console.MarkupLineInterpolated($"[red]无法写出方案文件 {target.FullName}：{ex.Message}[/]");
+                    return Failed;
+                }
+            }
+            return Ok;
+        });
+        plan.Subcommands.Add(solve);
+        return plan;
     }
 
     static Command CodesCommand(IAnsiConsole console)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grassroots.Audit;
 using Grassroots.Common;
 using Grassroots.Data;
 using Grassroots.Demo;
@@ -95,6 +96,7 @@ public static class CliApp
         root.Subcommands.Add(PeopleCommand(console));
         root.Subcommands.Add(PlanCommand(console));
         root.Subcommands.Add(CodesCommand(console));
+        root.Subcommands.Add(AuditCommand(console));
         return root;
     }
 
@@ -277,6 +279,20 @@ public static class CliApp
         });
         plan.Subcommands.Add(solve);
         return plan;
+    }
+
+    static Command AuditCommand(IAnsiConsole console)
+    {
+        var audit = new Command("audit", "审计日志。");
+        var purge = new Command("purge", "按保存期限（Grassroots:Audit:RetentionMonths，至少 6 个月）清理过期的审计日志，清理本身记入审计日志。");
+        purge.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var deleted = await sp.GetRequiredService<AuditRetention>().PurgeAsync(ct);
+            console.MarkupLineInterpolated($"[green]已清理过期审计日志 {deleted} 条。[/]");
+            return Ok;
+        }));
+        audit.Subcommands.Add(purge);
+        return audit;
     }
 
     static Command CodesCommand(IAnsiConsole console)

@@ -61,6 +61,8 @@ public static class GrassrootsServices
         services.AddScoped<ImportTemplateBuilder>();
         services.AddScoped<PeopleImporter>();
         services.AddScoped<Codes.CodeTableService>();
+        services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
+        services.AddScoped<AuditRetention>();
         return services;
     }
 }

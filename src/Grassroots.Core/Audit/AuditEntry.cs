@@ -43,6 +43,7 @@ public static class AuditEvents
     public const string Import = "import";
     public const string AccessDenied = "access.denied";
     public const string PasswordChange = "password.change";
+    public const string Purge = "audit.purge";
 
     public static string DisplayName(string e) => e switch
     {
@@ -58,6 +59,7 @@ public static class AuditEvents
         Import => "导入",
         AccessDenied => "越权访问",
         PasswordChange => "修改密码",
+        Purge => "按期限清理审计日志",
         _ => e,
     };
 }

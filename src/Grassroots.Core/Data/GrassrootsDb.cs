@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Grassroots.Audit;
 using Grassroots.Codes;
+using Grassroots.Dispatch;
 using Grassroots.People;
 using Grassroots.Regions;
 using Grassroots.Security;
@@ -33,6 +34,7 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<Person> People => Set<Person>();
     public DbSet<PersonHistory> PersonHistory => Set<PersonHistory>();
+    public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<CodeEntry> Codes => Set<CodeEntry>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -103,7 +105,27 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
             e.HasOne(p => p.Unit).WithMany().HasForeignKey(p => p.UnitId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(p => p.Community).WithMany().HasForeignKey(p => p.CommunityId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(p => p.History).WithOne().HasForeignKey(h => h.PersonId).OnDelete(DeleteBehavior.Cascade);
-            e.HasQueryFilter(p => p.RegionPath.StartsWith(ScopePrefix) && (KindLimit == 0 || (int)p.Kind == KindLimit));
+            e.Property(p => p.StationedRegionPath).HasMaxLength(100);
+            e.HasIndex(p => p.StationedRegionPath);
+            // A person is seen from their own unit's node and, while stationed, from the village's county, township and village.
+            e.HasQueryFilter(p => (p.RegionPath.StartsWith(ScopePrefix) || (p.StationedRegionPath != null && p.StationedRegionPath.StartsWith(ScopePrefix)))
+                && (KindLimit == 0 || (int)p.Kind == KindLimit));
+        });
+
+        b.Entity<Posting>(e =>
+        {
+            e.Property(x => x.RegionPath).HasMaxLength(100);
+            e.Property(x => x.HomeRegionPath).HasMaxLength(100);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.Property(x => x.EndReason).HasMaxLength(200);
+            e.HasOne(x => x.Person).WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Village).WithMany().HasForeignKey(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.PersonId, x.Status });
+            e.HasIndex(x => new { x.VillageId, x.Status });
+            e.HasIndex(x => x.RegionPath);
+            e.HasIndex(x => x.HomeRegionPath);
+            // Seen by the stationed village's scope and by the cadre's home unit's scope.
+            e.HasQueryFilter(x => x.RegionPath.StartsWith(ScopePrefix) || x.HomeRegionPath.StartsWith(ScopePrefix));
         });
 
         b.Entity<PersonHistory>(e =>
@@ -145,10 +167,11 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
         ApplyScopeFilters(b);
     }
 
-    /// <summary>Applies the scope filter to every region-scoped entity other than people (which add a kind limit).</summary>
+    /// <summary>Applies the scope filter to every region-scoped entity other than people (which add a kind limit and
+    /// their stationed village) and postings (seen from both ends).</summary>
     void ApplyScopeFilters(ModelBuilder b)
     {
-        foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(IRegionScoped).IsAssignableFrom(t.ClrType) && t.ClrType != typeof(Person)))
+        foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(IRegionScoped).IsAssignableFrom(t.ClrType) && t.ClrType != typeof(Person) && t.ClrType != typeof(Posting)))
         {
             var p = Expression.Parameter(type.ClrType, "e");
             var path = Expression.Property(p, nameof(IRegionScoped.RegionPath));

@@ -138,6 +138,11 @@ public sealed class Person : IRegionScoped
     /// <summary>The node the person belongs to (their unit's or community's region); decides scope.</summary>
     public required RegionCode RegionCode { get; set; }
     public required string RegionPath { get; set; }
+    /// <summary>
+    /// While the person holds an active posting: the stationed village's region path, so that the county, township
+    /// and village where they serve see them too (S-MNG-7). Kept by publishing and by ending a posting.
+    /// </summary>
+    public string? StationedRegionPath { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
     /// <summary>Optimistic concurrency token, renewed on each save.</summary>

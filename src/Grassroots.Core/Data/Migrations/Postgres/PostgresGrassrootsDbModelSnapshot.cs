@@ -134,6 +134,82 @@ namespace Grassroots.Data.Migrations.Postgres
                     b.ToTable("Codes");
                 });
 
+            modelBuilder.Entity("Grassroots.Dispatch.Posting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HomeRegionPath")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("RoundId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("SpeakerPlace")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("VillageCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HomeRegionPath");
+
+                    b.HasIndex("RegionPath");
+
+                    b.HasIndex("PersonId", "Status");
+
+                    b.HasIndex("VillageId", "Status");
+
+                    b.ToTable("Postings");
+                });
+
             modelBuilder.Entity("Grassroots.People.Person", b =>
                 {
                     b.Property<Guid>("Id")
@@ -241,6 +317,10 @@ namespace Grassroots.Data.Migrations.Postgres
                     b.Property<int>("StaffStatus")
                         .HasColumnType("integer");
 
+                    b.Property<string>("StationedRegionPath")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid?>("UnitId")
                         .HasColumnType("uuid");
 
@@ -269,6 +349,8 @@ namespace Grassroots.Data.Migrations.Postgres
                     b.HasIndex("NameInitials");
 
                     b.HasIndex("NameSortKey");
+
+                    b.HasIndex("StationedRegionPath");
 
                     b.HasIndex("UnitId");
 
@@ -716,6 +798,25 @@ namespace Grassroots.Data.Migrations.Postgres
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Dispatch.Posting", b =>
+                {
+                    b.HasOne("Grassroots.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Grassroots.Regions.Village", "Village")
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+
+                    b.Navigation("Village");
                 });
 
             modelBuilder.Entity("Grassroots.People.Person", b =>

@@ -128,6 +128,82 @@ namespace Grassroots.Data.Migrations.Sqlite
                     b.ToTable("Codes");
                 });
 
+            modelBuilder.Entity("Grassroots.Dispatch.Posting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HomeRegionPath")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RoundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SpeakerPlace")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VillageCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VillageId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HomeRegionPath");
+
+                    b.HasIndex("RegionPath");
+
+                    b.HasIndex("PersonId", "Status");
+
+                    b.HasIndex("VillageId", "Status");
+
+                    b.ToTable("Postings");
+                });
+
             modelBuilder.Entity("Grassroots.People.Person", b =>
                 {
                     b.Property<Guid>("Id")
@@ -232,6 +308,10 @@ namespace Grassroots.Data.Migrations.Sqlite
                     b.Property<int>("StaffStatus")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("StationedRegionPath")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("UnitId")
                         .HasColumnType("TEXT");
 
@@ -257,6 +337,8 @@ namespace Grassroots.Data.Migrations.Sqlite
                     b.HasIndex("NameInitials");
 
                     b.HasIndex("NameSortKey");
+
+                    b.HasIndex("StationedRegionPath");
 
                     b.HasIndex("UnitId");
 
@@ -695,6 +777,25 @@ namespace Grassroots.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Dispatch.Posting", b =>
+                {
+                    b.HasOne("Grassroots.People.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Grassroots.Regions.Village", "Village")
+                        .WithMany()
+                        .HasForeignKey("VillageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+
+                    b.Navigation("Village");
                 });
 
             modelBuilder.Entity("Grassroots.People.Person", b =>

@@ -5,6 +5,7 @@ using Grassroots.Dispatch;
 using Grassroots.People;
 using Grassroots.Regions;
 using Grassroots.Security;
+using Grassroots.Selection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +39,11 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
     public DbSet<CodeEntry> Codes => Set<CodeEntry>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<SelectionRound> SelectionRounds => Set<SelectionRound>();
+    public DbSet<RoundQuota> RoundQuotas => Set<RoundQuota>();
+    public DbSet<VillageDemand> VillageDemands => Set<VillageDemand>();
+    public DbSet<Candidate> Candidates => Set<Candidate>();
+    public DbSet<Attestation> Attestations => Set<Attestation>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder b)
     {
@@ -164,14 +170,65 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
             e.Property(u => u.ScopeCode).HasMaxLength(12);
         });
 
+        b.Entity<SelectionRound>(e =>
+        {
+            e.Property(r => r.Name).HasMaxLength(100);
+            e.Property(r => r.RegionPath).HasMaxLength(100);
+            e.Property(r => r.CreatedBy).HasMaxLength(256);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.Ignore(r => r.TermEnd);
+            e.HasIndex(r => r.RegionPath);
+            e.HasMany(r => r.Quotas).WithOne().HasForeignKey(q => q.RoundId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Demand).WithOne().HasForeignKey(d => d.RoundId).OnDelete(DeleteBehavior.Cascade);
+            // A round is organised above the counties: visible to its own subtree (a county recommends into its
+            // prefecture's round) as well as to the nodes above it.
+            e.HasQueryFilter(r => r.RegionPath.StartsWith(ScopePrefix) || ScopePrefix.StartsWith(r.RegionPath));
+        });
+
+        b.Entity<RoundQuota>(e =>
+        {
+            e.HasIndex(q => new { q.RoundId, q.UnitId }).IsUnique();
+            e.HasOne(q => q.Unit).WithMany().HasForeignKey(q => q.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<VillageDemand>(e =>
+        {
+            e.HasIndex(d => new { d.RoundId, d.VillageId }).IsUnique();
+            e.HasOne(d => d.Village).WithMany().HasForeignKey(d => d.VillageId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<Candidate>(e =>
+        {
+            e.Property(c => c.Statement).HasMaxLength(2000);
+            e.Property(c => c.NominatedBy).HasMaxLength(256);
+            e.Property(c => c.ReviewedBy).HasMaxLength(256);
+            e.Property(c => c.ReviewNote).HasMaxLength(1000);
+            e.Property(c => c.RegionPath).HasMaxLength(100);
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.HasIndex(c => new { c.RoundId, c.PersonId }).IsUnique();
+            e.HasIndex(c => new { c.RoundId, c.RegionPath });
+            e.HasIndex(c => c.PersonId);
+            e.HasOne(c => c.Round).WithMany().HasForeignKey(c => c.RoundId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(c => c.Person).WithMany().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(c => c.Attestations).WithOne().HasForeignKey(a => a.CandidateId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<Attestation>(e =>
+        {
+            e.Property(a => a.Notes).HasMaxLength(1000);
+            e.Property(a => a.Reviewer).HasMaxLength(256);
+            e.HasIndex(a => a.CandidateId);
+        });
+
         ApplyScopeFilters(b);
     }
 
     /// <summary>Applies the scope filter to every region-scoped entity other than people (which add a kind limit and
-    /// their stationed village) and postings (seen from both ends).</summary>
+    /// their stationed village), postings (seen from both ends) and rounds (visible from below too).</summary>
     void ApplyScopeFilters(ModelBuilder b)
     {
-        foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(IRegionScoped).IsAssignableFrom(t.ClrType) && t.ClrType != typeof(Person) && t.ClrType != typeof(Posting)))
+        foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(IRegionScoped).IsAssignableFrom(t.ClrType)
+            && t.ClrType != typeof(Person) && t.ClrType != typeof(Posting) && t.ClrType != typeof(SelectionRound)))
         {
             var p = Expression.Parameter(type.ClrType, "e");
             var path = Expression.Property(p, nameof(IRegionScoped.RegionPath));

@@ -22,5 +22,7 @@ public sealed class PostgresGrassrootsDb(DbContextOptions<PostgresGrassrootsDb> 
         b.Entity<Regions.Village>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Regions.Community>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Unit>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Selection.SelectionRound>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Selection.Candidate>().Property(p => p.RegionPath).UseCollation("C");
     }
 }

@@ -194,7 +194,7 @@ public sealed class ImportTemplateBuilder(GrassrootsDb db, CurrentUser user, Tim
             new SheetProperties(new PageSetupProperties { FitToPage = true }),
             new SheetViews(new SheetView(
                 new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
+                new DocumentFormat.OpenXml.Spreadsheet.Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
             { WorkbookViewId = 0, TabSelected = true }),
             new SheetFormatProperties { DefaultRowHeight = 18 },
             new Columns(cols.Select((c, i) => new Column

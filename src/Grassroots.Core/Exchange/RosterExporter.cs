@@ -116,7 +116,7 @@ public sealed class RosterExporter(GrassrootsDb db, CurrentUser user, TimeProvid
         w.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
         w.WriteElement(new SheetViews(new SheetView(
             new Pane { VerticalSplit = HeaderRow, TopLeftCell = "A" + (HeaderRow + 1), ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-            new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A" + (HeaderRow + 1), SequenceOfReferences = new ListValue<StringValue> { InnerText = "A" + (HeaderRow + 1) } })
+            new DocumentFormat.OpenXml.Spreadsheet.Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A" + (HeaderRow + 1), SequenceOfReferences = new ListValue<StringValue> { InnerText = "A" + (HeaderRow + 1) } })
         { WorkbookViewId = 0 }));
         w.WriteElement(new SheetFormatProperties { DefaultRowHeight = 18, CustomHeight = true });
         w.WriteElement(new DocumentFormat.OpenXml.Spreadsheet.Columns(Columns.Select((c, i) =>

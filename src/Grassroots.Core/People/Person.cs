@@ -131,6 +131,11 @@ public sealed class Person : IRegionScoped
     public string? Rank { get; set; }
     public CadreLine Line { get; set; } = CadreLine.Other;
     public HealthStatus? Health { get; set; }
+    /// <summary>
+    /// Last day of a disciplinary sanction's period of influence (处分影响期), if one is recorded; empty means the
+    /// registry records none. Read by the selection rule "not in a sanction period" (S-SEL-3).
+    /// </summary>
+    public DateOnly? SanctionUntil { get; set; }
     public RegionCode? HomeCountyCode { get; set; }
     /// <summary>Languages spoken, separated by 、 (e.g. 汉语、藏语).</summary>
     public string Languages { get; set; } = "";

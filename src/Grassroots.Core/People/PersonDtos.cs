@@ -24,6 +24,8 @@ public sealed record PersonInput
     public string? Rank { get; init; }
     public string? Line { get; init; }
     public string? Health { get; init; }
+    /// <summary>Last day of a disciplinary sanction's period of influence (处分影响期); empty when none is recorded.</summary>
+    public DateOnly? SanctionUntil { get; init; }
     public string? HomeCountyCode { get; init; }
     public string? Languages { get; init; }
     public string? Phone { get; init; }
@@ -85,6 +87,7 @@ public sealed record PersonDetail
     public required string LineName { get; init; }
     public string? Health { get; init; }
     public required string HealthName { get; init; }
+    public DateOnly? SanctionUntil { get; init; }
     public string? HomeCountyCode { get; init; }
     public string? HomeCountyName { get; init; }
     public required string Languages { get; init; }

@@ -69,6 +69,7 @@ public static class PersonMapping
         LineName = PersonNames.Line(p.Line),
         Health = p.Health?.ToString(),
         HealthName = PersonNames.Health(p.Health),
+        SanctionUntil = p.SanctionUntil,
         HomeCountyCode = p.HomeCountyCode?.Value,
         HomeCountyName = p.HomeCountyCode is { } h ? RegionName(h) : null,
         Languages = p.Languages,

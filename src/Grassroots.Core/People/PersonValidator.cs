@@ -124,6 +124,10 @@ public sealed partial class PersonValidator(GrassrootsDb db, CurrentUser user, T
         else if (PersonNames.TryParseHealth(input.Health, out var health)) v.Health = health;
         else errors.Add("health", $"身体状况“{input.Health}”无效。");
 
+        v.SanctionUntil = input.SanctionUntil;
+        if (input.SanctionUntil is { } sanction && v.BirthDate is { } born && sanction < born.AddYears(16))
+            errors.Add("sanctionUntil", "处分影响期截止日期应在年满 16 周岁之后。");
+
         if (!string.IsNullOrWhiteSpace(input.HomeCountyCode))
         {
             if (!RegionCode.TryParse(input.HomeCountyCode, out var home, out var err)) errors.Add("homeCountyCode", err!);
@@ -210,6 +214,7 @@ public sealed class ValidPerson
     public StaffStatus StaffStatus { get; set; }
     public CadreLine Line { get; set; }
     public HealthStatus? Health { get; set; }
+    public DateOnly? SanctionUntil { get; set; }
     public RegionCode? HomeCountyCode { get; set; }
     public string? Post { get; set; }
     public string? Rank { get; set; }
@@ -254,6 +259,7 @@ public sealed class ValidPerson
         p.StaffStatus = StaffStatus;
         p.Line = Line;
         p.Health = Health;
+        p.SanctionUntil = SanctionUntil;
         p.HomeCountyCode = HomeCountyCode;
         p.Post = Post;
         p.Rank = Rank;

@@ -26,6 +26,7 @@ public sealed class PersonForm
     public string? Rank { get; set; }
     public string? Line { get; set; } = nameof(CadreLine.Other);
     public string? Health { get; set; }
+    public DateOnly? SanctionUntil { get; set; }
     public string? HomeCountyCode { get; set; }
     public string? Languages { get; set; }
     public string? Phone { get; set; }
@@ -52,6 +53,7 @@ public sealed class PersonForm
         Rank = Rank,
         Line = Line,
         Health = Empty(Health),
+        SanctionUntil = SanctionUntil,
         HomeCountyCode = Empty(HomeCountyCode),
         Languages = Languages,
         // An empty phone box means "no phone"; the service reads null as "keep the stored one".
@@ -79,6 +81,7 @@ public sealed class PersonForm
         Rank = d.Rank,
         Line = d.Line,
         Health = d.Health,
+        SanctionUntil = d.SanctionUntil,
         HomeCountyCode = d.HomeCountyCode,
         Languages = d.Languages,
         Phone = d.Phone,

@@ -314,6 +314,9 @@ namespace Grassroots.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .UseCollation("C");
 
+                    b.Property<DateOnly?>("SanctionUntil")
+                        .HasColumnType("date");
+
                     b.Property<int>("StaffStatus")
                         .HasColumnType("integer");
 

@@ -305,6 +305,9 @@ namespace Grassroots.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("SanctionUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("StaffStatus")
                         .HasColumnType("INTEGER");
 

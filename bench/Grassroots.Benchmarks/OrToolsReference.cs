@@ -13,7 +13,7 @@ internal static class OrToolsReference
 {
     public static DispatchObjective Solve(DispatchInstance instance)
     {
-        var (a, b) = DispatchSolver.Weights(instance);
+        var weights = DispatchSolver.Weights(instance);
         int n = instance.Cadres.Count, m = instance.Villages.Count;
         int source = 0, sink = 1, cadre0 = 2, slot0 = 2 + n;
         int Fs(int v) => slot0 + 3 * v;
@@ -26,6 +26,7 @@ internal static class OrToolsReference
             flow.AddArcWithCapacityAndUnitCost(source, cadre0 + c, 1, 0);
             flow.AddArcWithCapacityAndUnitCost(cadre0 + c, sink, 1, 0);
             var cadre = instance.Cadres[c];
+            var (a, b) = weights.TryGetValue(instance.UnitOf(c).Region, out var w) ? (w.FirstSecretaryWeight, w.SlotWeight) : (0, 0);
             for (var v = 0; v < m; v++)
             {
                 if (!instance.IsAllowed(c, v)) continue;

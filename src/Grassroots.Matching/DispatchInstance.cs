@@ -13,6 +13,8 @@ public enum WorkLine
     Agri,
     /// <summary>Science and technology (科技), written <c>tech</c>.</summary>
     Tech,
+    /// <summary>Any other line (其他), written <c>other</c>: cadres only; such a cadre always pays the mismatch penalty.</summary>
+    Other,
 }
 
 /// <summary>A village to be staffed: one first-secretary slot plus <see cref="Members"/> member slots.</summary>
@@ -67,6 +69,7 @@ public sealed class DispatchInstance
         foreach (var v in villages)
         {
             if (v.Members < 1) throw new ArgumentException($"村 {v.Id} 的队员名额至少为 1。", nameof(villages));
+            if (v.Line == WorkLine.Other) throw new ArgumentException($"村 {v.Id} 的条线不能为 other（其他），村的需求必须对应一个具体条线。", nameof(villages));
         }
         var unitIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < units.Count; i++) unitIndex[units[i].Id] = i;
@@ -109,6 +112,23 @@ public sealed class DispatchInstance
     /// <summary>The dispatching unit of the cadre at <paramref name="cadre"/>.</summary>
     public DispatchUnit UnitOf(int cadre) => Units[unitOfCadre[cadre]];
 
+    /// <summary>The position in <see cref="Units"/> of the cadre's dispatching unit.</summary>
+    public int UnitIndexOf(int cadre) => unitOfCadre[cadre];
+
+    /// <summary>Whether a cadre of <paramref name="cadreLine"/> pays the mismatch penalty in a village of <paramref name="villageLine"/>.</summary>
+    public static bool Mismatches(WorkLine cadreLine, WorkLine villageLine) => cadreLine == WorkLine.Other || cadreLine != villageLine;
+
+    /// <summary>
+    /// The distance part of the cost from a unit to a village: the per-kilometre rate times the great-circle distance,
+    /// rounded half away from zero. <see cref="Cost"/> is this plus the mismatch penalty when the lines differ.
+    /// </summary>
+    public long DistanceCost(int unit, int village)
+    {
+        var u = Units[unit];
+        var v = Villages[village];
+        return RoundHalfAwayFromZero(PerKmCost * Haversine.Kilometres(u.Latitude, u.Longitude, v.Latitude, v.Longitude));
+    }
+
     /// <summary>
     /// Whether the cadre may serve in the village at all: the village is in the unit's dispatch region and not in the
     /// unit's county.
@@ -126,11 +146,8 @@ public sealed class DispatchInstance
     /// </summary>
     public long Cost(int cadre, int village)
     {
-        var unit = UnitOf(cadre);
-        var v = Villages[village];
-        var mismatch = Cadres[cadre].Line == v.Line ? 0L : MismatchCost;
-        var km = Haversine.Kilometres(unit.Latitude, unit.Longitude, v.Latitude, v.Longitude);
-        return mismatch + RoundHalfAwayFromZero(PerKmCost * km);
+        var mismatch = Mismatches(Cadres[cadre].Line, Villages[village].Line) ? MismatchCost : 0L;
+        return mismatch + DistanceCost(unitOfCadre[cadre], village);
     }
 
     /// <summary>Rounds to the nearest integer, halves away from zero (2.5 → 3, −2.5 → −3), as the cost rule requires.</summary>
@@ -145,7 +162,8 @@ public sealed class DispatchInstance
             WorkLine.Economic => "economic",
             WorkLine.Legal => "legal",
             WorkLine.Agri => "agri",
-            _ => "tech",
+            WorkLine.Tech => "tech",
+            _ => "other",
         };
         static string Flag(bool value) => value ? "1" : "0";
         var inv = System.Globalization.CultureInfo.InvariantCulture;

@@ -71,7 +71,7 @@ static class DispatchInstanceParser
             var id = Id(n, f[0], "村编号", villageIds);
             var members = Int(n, f[6], "队员名额");
             if (members < 1) throw new DispatchFormatException(n, $"队员名额至少为 1，实为 {members}。");
-            villages.Add(new DispatchVillage(id, Text(n, f[1], "区域"), Text(n, f[2], "县"), Line(n, f[3]), Latitude(n, f[4]), Longitude(n, f[5]), members, Flag(n, f[7], "needs_speaker")));
+            villages.Add(new DispatchVillage(id, Text(n, f[1], "区域"), Text(n, f[2], "县"), Line(n, f[3], allowOther: false), Latitude(n, f[4]), Longitude(n, f[5]), members, Flag(n, f[7], "needs_speaker")));
         }
 
         var units = new List<DispatchUnit>();
@@ -89,7 +89,7 @@ static class DispatchInstanceParser
             var id = Id(n, f[0], "干部编号", cadreIds);
             var unit = Text(n, f[1], "派出单位编号");
             if (!unitIds.Contains(unit)) throw new DispatchFormatException(n, $"派出单位 “{unit}” 不在 units 段中。");
-            cadres.Add(new DispatchCadre(id, unit, Line(n, f[2]), Flag(n, f[3], "fs_eligible"), Flag(n, f[4], "speaker")));
+            cadres.Add(new DispatchCadre(id, unit, Line(n, f[2], allowOther: true), Flag(n, f[3], "fs_eligible"), Flag(n, f[4], "speaker")));
         }
 
         if (lines.Next() is { } extra)
@@ -145,14 +145,18 @@ static class DispatchInstanceParser
         _ => throw new DispatchFormatException(n, $"{field} 应为 0 或 1，实为 “{value}”。"),
     };
 
-    static WorkLine Line(int n, string value) => value switch
+    static WorkLine Line(int n, string value, bool allowOther) => value switch
     {
         "party" => WorkLine.Party,
         "economic" => WorkLine.Economic,
         "legal" => WorkLine.Legal,
         "agri" => WorkLine.Agri,
         "tech" => WorkLine.Tech,
-        _ => throw new DispatchFormatException(n, $"条线应为 party、economic、legal、agri 或 tech，实为 “{value}”。"),
+        "other" when allowOther => WorkLine.Other,
+        "other" => throw new DispatchFormatException(n, "村的条线不能为 other，应为 party、economic、legal、agri 或 tech。"),
+        _ => throw new DispatchFormatException(n, allowOther
+            ? $"条线应为 party、economic、legal、agri、tech 或 other，实为 “{value}”。"
+            : $"条线应为 party、economic、legal、agri 或 tech，实为 “{value}”。"),
     };
 
     static double Degrees(int n, string value, string field, double limit)

@@ -5,8 +5,13 @@ public enum SlotKind
 {
     /// <summary>First secretary (第一书记), written <c>F</c>.</summary>
     FirstSecretary,
-    /// <summary>Team member (工作队员), written <c>M</c>; includes the speaker slot.</summary>
+    /// <summary>Team member (工作队员), written <c>M</c>.</summary>
     Member,
+    /// <summary>
+    /// The team member who fills a village's speaker slot (语言翻译队员, a speaker of the local language), written <c>S</c>.
+    /// It counts as a member slot.
+    /// </summary>
+    Speaker,
 }
 
 /// <summary>One cadre placed in one village.</summary>
@@ -65,7 +70,7 @@ public sealed class DispatchPlan(IReadOnlyList<Placement> placements)
         return map;
     }
 
-    /// <summary>Writes one line per placement: <c>cadre id TAB village id TAB F|M</c>.</summary>
+    /// <summary>Writes one line per placement: <c>cadre id TAB village id TAB F|M|S</c>.</summary>
     public void Write(TextWriter writer)
     {
         foreach (var p in Placements)
@@ -74,7 +79,7 @@ public sealed class DispatchPlan(IReadOnlyList<Placement> placements)
             writer.Write('\t');
             writer.Write(p.VillageId);
             writer.Write('\t');
-            writer.Write(p.Slot == SlotKind.FirstSecretary ? 'F' : 'M');
+            writer.Write(p.Slot switch { SlotKind.FirstSecretary => 'F', SlotKind.Speaker => 'S', _ => 'M' });
             writer.Write('\n');
         }
     }

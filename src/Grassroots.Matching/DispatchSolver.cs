@@ -1,27 +1,34 @@
+using System.Collections.Concurrent;
+
 namespace Grassroots.Matching;
 
-/// <summary>
-/// Dual prices that prove a plan optimal (see <see cref="PlanCertificate"/>). The plan is read as a weighted b-matching:
-/// placing cadre <c>c</c> in village <c>v</c> is worth <see cref="SlotWeight"/> − cost(c, v), plus
-/// <see cref="FirstSecretaryWeight"/> for a first-secretary slot. The weights make the weighted optimum the lexicographic one.
-/// Prices are per cadre and per village slot group (first secretary, speaker, other members); all are non-negative.
-/// </summary>
+/// <summary>The lexicographic weights of one dispatch region (see <see cref="DispatchPrices"/>).</summary>
 /// <param name="FirstSecretaryWeight">Extra worth of a first-secretary placement (A).</param>
 /// <param name="SlotWeight">Worth of any placement before its cost (B).</param>
-/// <param name="Cadres">Price of each cadre, by cadre id.</param>
-/// <param name="FirstSecretarySlots">Price of each village's first-secretary slot, by village id.</param>
-/// <param name="SpeakerSlots">Price of each village's speaker slot, by village id (villages that need a speaker only).</param>
-/// <param name="MemberSlots">Price of each of a village's other member slots, by village id.</param>
+public readonly record struct DispatchWeights(long FirstSecretaryWeight, long SlotWeight);
+
+/// <summary>
+/// Dual prices that prove a plan optimal (see <see cref="PlanCertificate"/>). Regions are independent problems; in each,
+/// the plan is read as a weighted b-matching of the cadres that are not locked: placing cadre <c>c</c> in village
+/// <c>v</c> is worth the region's <see cref="DispatchWeights.SlotWeight"/> − cost(c, v), plus
+/// <see cref="DispatchWeights.FirstSecretaryWeight"/> for a first-secretary slot. The weights make the weighted optimum
+/// the lexicographic one. Prices are per cadre and per village slot group (first secretary, speaker, other members),
+/// addressed by position in the instance; all are non-negative.
+/// </summary>
+/// <param name="Weights">The weights of each region, by region name.</param>
+/// <param name="Cadres">Price of each cadre, by position in <see cref="DispatchInstance.Cadres"/>.</param>
+/// <param name="FirstSecretarySlots">Price of each village's first-secretary slot, by position in <see cref="DispatchInstance.Villages"/>.</param>
+/// <param name="SpeakerSlots">Price of each village's speaker slot (used where the village needs a speaker).</param>
+/// <param name="MemberSlots">Price of each of a village's other member slots.</param>
 public sealed record DispatchPrices(
-    long FirstSecretaryWeight,
-    long SlotWeight,
-    IReadOnlyDictionary<string, long> Cadres,
-    IReadOnlyDictionary<string, long> FirstSecretarySlots,
-    IReadOnlyDictionary<string, long> SpeakerSlots,
-    IReadOnlyDictionary<string, long> MemberSlots);
+    IReadOnlyDictionary<string, DispatchWeights> Weights,
+    long[] Cadres,
+    long[] FirstSecretarySlots,
+    long[] SpeakerSlots,
+    long[] MemberSlots);
 
 /// <summary>An optimal plan with its objective and the prices that prove it optimal.</summary>
-/// <param name="Plan">The plan, placements ordered by village then first secretary first.</param>
+/// <param name="Plan">The plan, placements ordered by village, then first secretary, speaker, members.</param>
 /// <param name="Objective">The plan's lexicographic objective.</param>
 /// <param name="Prices">The dual prices (certificate of optimality).</param>
 public sealed record DispatchSolution(DispatchPlan Plan, DispatchObjective Objective, DispatchPrices Prices);
@@ -30,266 +37,279 @@ public sealed record DispatchSolution(DispatchPlan Plan, DispatchObjective Objec
 public sealed class DispatchTooLargeException(string message) : Exception(message);
 
 /// <summary>
-/// Exact dispatch solver. Every allowed cadre–village pair is an arc of a min-cost flow network:
-/// cadre (supply 1) → village slot groups (first secretary: capacity 1, eligible cadres only; speaker: capacity 1,
-/// speakers only; other members: members − needs_speaker) → sink, plus a cost-0 "not placed" arc from each cadre to the
-/// sink. A first-secretary arc costs cost − A − B, a member arc cost − B, with B greater than any plan's total cost and
-/// A ≥ B × (slots + 1), so the minimum-cost flow maximises first secretaries, then filled slots, then minimises cost.
+/// Exact dispatch solver over every allowed cadre–village pair. Per region, a min-cost flow: cadre classes (cadres of one
+/// unit with the same line, first-secretary eligibility and language, whose cost rows are identical) supply their size;
+/// village slot groups (first secretary: capacity 1, eligible cadres only; speaker: capacity 1, speakers only; other
+/// members) take up to their capacity; every class may also leave cadres not placed at cost 0. A first-secretary arc
+/// costs cost − A − B, a member arc cost − B, with B greater than any plan's total cost and A ≥ B × (slots + 1), so the
+/// minimum-cost flow maximises first secretaries, then filled slots, then minimises cost.
 /// </summary>
 /// <remarks>
-/// Successive shortest augmenting paths, one cadre at a time (as in the Hungarian method): Dijkstra on reduced costs
-/// with Johnson potentials finds the cadre's cheapest augmenting path to the sink; the "not placed" arc is the path of
-/// cost 0, so a cadre is placed (possibly moving others) exactly when the cheapest augmenting path has negative cost.
-/// The final potentials give the dual prices returned with the plan.
+/// The network starts from each unit's nearest villages and is solved by the network simplex; then every dense pair is
+/// priced with the dual prices (a cheap lower bound on the distance settles almost every pair without trigonometry) and
+/// the pairs that would improve the plan are added, and the simplex continues from its basis, until no pair improves it.
+/// That last pricing is a proof of optimality over all pairs; <see cref="PlanCertificate"/> repeats it independently.
+/// Regions are solved in parallel. See docs/adr/0004-dispatch-planner-column-generation.md.
 /// </remarks>
 public static class DispatchSolver
 {
-    /// <summary>Computes the weights (A, B) that make the weighted optimum the lexicographic optimum.</summary>
+    /// <summary>Computes each region's weights (A, B) that make the weighted optimum the lexicographic optimum.</summary>
     /// <exception cref="DispatchTooLargeException">The weights do not fit in 64 bits.</exception>
-    public static (long FirstSecretaryWeight, long SlotWeight) Weights(DispatchInstance instance)
+    public static IReadOnlyDictionary<string, DispatchWeights> Weights(DispatchInstance instance)
     {
-        var worst = new long[instance.Cadres.Count];
-        for (var c = 0; c < instance.Cadres.Count; c++)
-        {
-            for (var v = 0; v < instance.Villages.Count; v++)
-            {
-                if (instance.IsAllowed(c, v)) worst[c] = Math.Max(worst[c], instance.Cost(c, v));
-            }
-        }
-        return Weights(worst, instance.TotalSlots);
-    }
-
-    static (long, long) Weights(long[] worstPerCadre, int totalSlots)
-    {
-        try
-        {
-            long sumOfWorst = 0;
-            foreach (var w in worstPerCadre) sumOfWorst = checked(sumOfWorst + w);
-            var b = checked(sumOfWorst + 1);
-            var a = checked(b * (totalSlots + 1L));
-            return (a, b);
-        }
-        catch (OverflowException)
-        {
-            throw new DispatchTooLargeException("实例过大：代价或名额使字典序目标的权重超出 64 位整数范围，无法求解。");
-        }
+        var model = new Model(instance, DispatchConstraints.None);
+        var result = new Dictionary<string, DispatchWeights>(StringComparer.Ordinal);
+        foreach (var region in model.Regions) result[region.Name] = new RegionSolver(model, region).ComputeWeights();
+        return result;
     }
 
     /// <summary>Solves the instance exactly.</summary>
     /// <exception cref="DispatchTooLargeException">The weights do not fit in 64 bits.</exception>
-    public static DispatchSolution Solve(DispatchInstance instance)
+    public static DispatchSolution Solve(DispatchInstance instance) => Solve(instance, DispatchConstraints.None);
+
+    /// <summary>Solves the instance exactly with locked placements kept and forbidden pairs left out.</summary>
+    /// <exception cref="ArgumentException">A lock breaks a hard rule, or a lock or forbidden pair names an unknown cadre or village.</exception>
+    /// <exception cref="DispatchTooLargeException">The weights do not fit in 64 bits.</exception>
+    public static DispatchSolution Solve(DispatchInstance instance, DispatchConstraints constraints)
     {
-        var villages = instance.Villages;
-        int cadreCount = instance.Cadres.Count, villageCount = villages.Count;
-        // Slot groups per village: 3v = first secretary, 3v+1 = speaker, 3v+2 = other members.
-        var slotCount = 3 * villageCount;
-        var capacity = new int[slotCount];
-        for (var v = 0; v < villageCount; v++)
-        {
-            var speaker = villages[v].NeedsSpeaker ? 1 : 0;
-            capacity[3 * v] = 1;
-            capacity[3 * v + 1] = speaker;
-            capacity[3 * v + 2] = villages[v].Members - speaker;
-        }
+        var model = new Model(instance, constraints);
+        var cadreCount = instance.Cadres.Count;
+        var villageCount = instance.Villages.Count;
+        var slotOf = new int[cadreCount];        // 3 × village + kind (0 FS, 1 speaker, 2 member) or −1
+        Array.Fill(slotOf, -1);
+        var cadrePrices = new long[cadreCount];
+        var fsPrices = new long[villageCount];
+        var speakerPrices = new long[villageCount];
+        var memberPrices = new long[villageCount];
+        var weights = new ConcurrentDictionary<string, DispatchWeights>(StringComparer.Ordinal);
 
-        // Allowed pairs, their real costs, and the worst cost per cadre.
-        var pairStart = new int[cadreCount + 1];
-        var pairVillage = new List<int>();
-        var pairCost = new List<long>();
-        var worst = new long[cadreCount];
-        for (var c = 0; c < cadreCount; c++)
-        {
-            pairStart[c] = pairVillage.Count;
-            for (var v = 0; v < villageCount; v++)
-            {
-                if (!instance.IsAllowed(c, v)) continue;
-                var cost = instance.Cost(c, v);
-                pairVillage.Add(v);
-                pairCost.Add(cost);
-                worst[c] = Math.Max(worst[c], cost);
-            }
-        }
-        pairStart[cadreCount] = pairVillage.Count;
-        var (a, b) = Weights(worst, instance.TotalSlots);
-
-        // Arcs cadre → slot group, in compressed rows.
-        var arcStart = new int[cadreCount + 1];
-        var arcSlot = new List<int>();
-        var arcCost = new List<long>();
-        long largest = 0;
-        for (var c = 0; c < cadreCount; c++)
-        {
-            arcStart[c] = arcSlot.Count;
-            var cadre = instance.Cadres[c];
-            for (var i = pairStart[c]; i < pairStart[c + 1]; i++)
-            {
-                var v = pairVillage[i];
-                var member = pairCost[i] - b;
-                if (cadre.FirstSecretaryEligible) { arcSlot.Add(3 * v); arcCost.Add(member - a); }
-                if (cadre.Speaker && capacity[3 * v + 1] > 0) { arcSlot.Add(3 * v + 1); arcCost.Add(member); }
-                if (capacity[3 * v + 2] > 0) { arcSlot.Add(3 * v + 2); arcCost.Add(member); }
-                largest = Math.Max(largest, Math.Max(a + b, pairCost[i]));
-            }
-        }
-        arcStart[cadreCount] = arcSlot.Count;
+        // Largest regions first, so the two cores finish together.
+        var order = model.Regions.OrderByDescending(r => (long)r.Cadres.Count * r.Villages.Count).ToArray();
         try
         {
-            // The sink's potential rises by at most the largest arc cost per entering cadre, and potentials differ by at
-            // most a path length (number of nodes × largest arc cost); distances stay within the same bound.
-            _ = checked(checked(largest * 2 + 2) * (2L * cadreCount + slotCount + 2L) * 4);
+            Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, region =>
+            {
+                var solver = new RegionSolver(model, region);
+                weights[region.Name] = solver.Solve(slotOf, cadrePrices, fsPrices, speakerPrices, memberPrices);
+            });
         }
-        catch (OverflowException)
+        catch (AggregateException error) when (error.InnerExceptions.FirstOrDefault(e => e is DispatchTooLargeException) is { } tooLarge)
         {
-            throw new DispatchTooLargeException("实例过大：最短路的长度超出 64 位整数范围，无法求解。");
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(tooLarge);
         }
 
-        var network = new Network(cadreCount, capacity, arcStart, [.. arcSlot], [.. arcCost]);
-        for (var c = 0; c < cadreCount; c++) network.Place(c);
-        var (cadrePrice, slotPrice) = network.Prices();
-
-        // Read the plan and the prices.
-        var placements = new List<(int Village, int Order, Placement P)>();
-        var cadrePrices = new Dictionary<string, long>(StringComparer.Ordinal);
+        // The plan: locked placements as locked, the others as solved.
+        var entries = new List<(int Village, int Order, int Cadre, SlotKind Kind)>();
         for (var c = 0; c < cadreCount; c++)
         {
-            cadrePrices[instance.Cadres[c].Id] = cadrePrice[c];
-            var slot = network.SlotOf(c);
-            if (slot < 0) continue;
-            var v = slot / 3;
-            var first = slot % 3 == 0;
-            placements.Add((v, first ? 0 : 1, new Placement(instance.Cadres[c].Id, villages[v].Id, first ? SlotKind.FirstSecretary : SlotKind.Member)));
+            if (model.LockedVillage[c] >= 0)
+            {
+                var kind = model.LockedKind[c];
+                entries.Add((model.LockedVillage[c], Order(kind), c, kind));
+            }
+            else if (slotOf[c] >= 0)
+            {
+                var kind = (slotOf[c] % 3) switch { 0 => SlotKind.FirstSecretary, 1 => SlotKind.Speaker, _ => SlotKind.Member };
+                entries.Add((slotOf[c] / 3, Order(kind), c, kind));
+            }
         }
-        var fsPrices = new Dictionary<string, long>(StringComparer.Ordinal);
-        var speakerPrices = new Dictionary<string, long>(StringComparer.Ordinal);
-        var memberPrices = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var v = 0; v < villageCount; v++)
+        entries.Sort();
+        var placements = new Placement[entries.Count];
+        int fs = 0;
+        long cost = 0;
+        for (var i = 0; i < entries.Count; i++)
         {
-            fsPrices[villages[v].Id] = slotPrice[3 * v];
-            if (villages[v].NeedsSpeaker) speakerPrices[villages[v].Id] = slotPrice[3 * v + 1];
-            memberPrices[villages[v].Id] = slotPrice[3 * v + 2];
+            var (v, _, c, kind) = entries[i];
+            placements[i] = new Placement(instance.Cadres[c].Id, instance.Villages[v].Id, kind);
+            if (kind == SlotKind.FirstSecretary) fs++;
+            cost += instance.Cost(c, v);
         }
-        var plan = new DispatchPlan(placements.OrderBy(p => p.Village).ThenBy(p => p.Order).Select(p => p.P).ToList());
-        return new DispatchSolution(plan, plan.Evaluate(instance), new DispatchPrices(a, b, cadrePrices, fsPrices, speakerPrices, memberPrices));
+        var plan = new DispatchPlan(placements);
+        foreach (var name in model.RegionNames) weights.TryAdd(name, new DispatchWeights(1, 1));
+        var prices = new DispatchPrices(new Dictionary<string, DispatchWeights>(weights, StringComparer.Ordinal), cadrePrices, fsPrices, speakerPrices, memberPrices);
+        return new DispatchSolution(plan, new DispatchObjective(fs, placements.Length, cost), prices);
+    }
+
+    static int Order(SlotKind kind) => kind switch { SlotKind.FirstSecretary => 0, SlotKind.Speaker => 1, _ => 2 };
+
+    /// <summary>One region's cadres that are not locked and its villages.</summary>
+    internal sealed record Region(string Name, List<int> Cadres, List<int> Villages);
+
+    /// <summary>The instance read for solving: regions, avoidance counties as numbers, locks and forbidden pairs checked.</summary>
+    internal sealed class Model
+    {
+        public readonly DispatchInstance Instance;
+        public readonly int[] UnitRegion, UnitCounty, VillageRegion, VillageCounty;
+        public readonly string[] RegionNames;
+        public readonly List<Region> Regions = [];
+        public readonly int[] LockedVillage;
+        public readonly SlotKind[] LockedKind;
+        /// <summary>Residual capacities per village after locks: first secretary, speaker, other members.</summary>
+        public readonly int[] FsCap, SpeakerCap, MemberCap;
+        /// <summary>Forbidden villages of each cadre that has any.</summary>
+        public readonly Dictionary<int, HashSet<int>> Forbidden = [];
+
+        public Model(DispatchInstance instance, DispatchConstraints constraints)
+        {
+            Instance = instance;
+            var regionIds = new Dictionary<string, int>(StringComparer.Ordinal);
+            var countyIds = new Dictionary<string, int>(StringComparer.Ordinal);
+            int Intern(Dictionary<string, int> map, string key)
+            {
+                if (!map.TryGetValue(key, out var id)) map[key] = id = map.Count;
+                return id;
+            }
+            var units = instance.Units;
+            UnitRegion = new int[units.Count];
+            UnitCounty = new int[units.Count];
+            for (var u = 0; u < units.Count; u++)
+            {
+                UnitRegion[u] = Intern(regionIds, units[u].Region);
+                UnitCounty[u] = Intern(countyIds, units[u].County);
+            }
+            var villages = instance.Villages;
+            VillageRegion = new int[villages.Count];
+            VillageCounty = new int[villages.Count];
+            for (var v = 0; v < villages.Count; v++)
+            {
+                VillageRegion[v] = Intern(regionIds, villages[v].Region);
+                VillageCounty[v] = Intern(countyIds, villages[v].County);
+            }
+            RegionNames = new string[regionIds.Count];
+            foreach (var (name, id) in regionIds) RegionNames[id] = name;
+
+            FsCap = new int[villages.Count];
+            SpeakerCap = new int[villages.Count];
+            MemberCap = new int[villages.Count];
+            LockedVillage = new int[instance.Cadres.Count];
+            Array.Fill(LockedVillage, -1);
+            LockedKind = new SlotKind[instance.Cadres.Count];
+            ApplyConstraints(constraints);
+
+            var regionCadres = new List<int>[RegionNames.Length];
+            var regionVillages = new List<int>[RegionNames.Length];
+            for (var r = 0; r < RegionNames.Length; r++) { regionCadres[r] = []; regionVillages[r] = []; }
+            for (var v = 0; v < villages.Count; v++) regionVillages[VillageRegion[v]].Add(v);
+            for (var c = 0; c < instance.Cadres.Count; c++)
+            {
+                if (LockedVillage[c] < 0) regionCadres[UnitRegion[instance.UnitIndexOf(c)]].Add(c);
+            }
+            for (var r = 0; r < RegionNames.Length; r++)
+            {
+                if (regionCadres[r].Count > 0 && regionVillages[r].Count > 0) Regions.Add(new Region(RegionNames[r], regionCadres[r], regionVillages[r]));
+            }
+        }
+
+        public bool IsAllowed(int cadre, int village)
+        {
+            var u = Instance.UnitIndexOf(cadre);
+            return UnitRegion[u] == VillageRegion[village] && UnitCounty[u] != VillageCounty[village];
+        }
+
+        void ApplyConstraints(DispatchConstraints constraints)
+        {
+            var instance = Instance;
+            Dictionary<string, int>? cadreIndex = null, villageIndex = null;
+            if (constraints.Locks.Count > 0 || constraints.Forbidden.Count > 0)
+            {
+                cadreIndex = new Dictionary<string, int>(instance.Cadres.Count, StringComparer.Ordinal);
+                for (var i = 0; i < instance.Cadres.Count; i++) cadreIndex[instance.Cadres[i].Id] = i;
+                villageIndex = new Dictionary<string, int>(instance.Villages.Count, StringComparer.Ordinal);
+                for (var i = 0; i < instance.Villages.Count; i++) villageIndex[instance.Villages[i].Id] = i;
+            }
+            int Cadre(string id, string what) => cadreIndex!.TryGetValue(id, out var c) ? c : throw new ArgumentException($"{what}中的干部 {id} 不在实例中。", nameof(constraints));
+            int Village(string id, string cadre, string what) => villageIndex!.TryGetValue(id, out var v) ? v : throw new ArgumentException($"{what}中干部 {cadre} 的村 {id} 不在实例中。", nameof(constraints));
+
+            foreach (var pair in constraints.Forbidden)
+            {
+                var c = Cadre(pair.CadreId, "禁止的安排");
+                var v = Village(pair.VillageId, pair.CadreId, "禁止的安排");
+                if (!Forbidden.TryGetValue(c, out var set)) Forbidden[c] = set = [];
+                set.Add(v);
+            }
+
+            var fsLock = new Dictionary<int, int>();
+            var speakerLock = new Dictionary<int, int>();
+            var memberLocks = new Dictionary<int, (int All, int NonSpeakers)>();
+            foreach (var l in constraints.Locks)
+            {
+                var c = Cadre(l.CadreId, "锁定");
+                var v = Village(l.VillageId, l.CadreId, "锁定");
+                var cadre = instance.Cadres[c];
+                var unit = instance.UnitOf(c);
+                var village = instance.Villages[v];
+                string Where() => $"干部 {cadre.Id} 锁定到村 {village.Id}";
+                if (LockedVillage[c] >= 0)
+                    throw new ArgumentException($"干部 {cadre.Id} 被锁定了不止一次（村 {instance.Villages[LockedVillage[c]].Id} 和村 {village.Id}）。", nameof(constraints));
+                if (Forbidden.TryGetValue(c, out var banned) && banned.Contains(v))
+                    throw new ArgumentException($"{Where()}，但这一安排同时被禁止。", nameof(constraints));
+                if (unit.Region != village.Region)
+                    throw new ArgumentException($"{Where()}无效：派出单位属区域 {unit.Region}，村属区域 {village.Region}。", nameof(constraints));
+                if (unit.County == village.County)
+                    throw new ArgumentException($"{Where()}无效：派出单位在县 {unit.County}，不能派往本县的村（回避）。", nameof(constraints));
+                switch (l.Slot)
+                {
+                    case SlotKind.FirstSecretary:
+                        if (!cadre.FirstSecretaryEligible)
+                            throw new ArgumentException($"{Where()}担任第一书记无效：该干部不具备第一书记资格。", nameof(constraints));
+                        if (fsLock.TryGetValue(v, out var other))
+                            throw new ArgumentException($"{Where()}担任第一书记无效：村 {village.Id} 只有 1 个第一书记名额，已锁定给干部 {instance.Cadres[other].Id}。", nameof(constraints));
+                        fsLock[v] = c;
+                        break;
+                    case SlotKind.Speaker:
+                        if (!cadre.Speaker)
+                            throw new ArgumentException($"{Where()}担任语言翻译队员无效：该干部不会当地语言。", nameof(constraints));
+                        if (!village.NeedsSpeaker)
+                            throw new ArgumentException($"{Where()}担任语言翻译队员无效：村 {village.Id} 没有语言翻译名额。", nameof(constraints));
+                        if (speakerLock.TryGetValue(v, out var taken))
+                            throw new ArgumentException($"{Where()}担任语言翻译队员无效：村 {village.Id} 只有 1 个语言翻译名额，已锁定给干部 {instance.Cadres[taken].Id}。", nameof(constraints));
+                        speakerLock[v] = c;
+                        goto case SlotKind.Member;
+                    case SlotKind.Member:
+                        memberLocks.TryGetValue(v, out var count);
+                        count = (count.All + 1, count.NonSpeakers + (cadre.Speaker ? 0 : 1));
+                        if (count.All > village.Members)
+                            throw new ArgumentException($"{Where()}无效：村 {village.Id} 只有 {village.Members} 个队员名额，已被锁定占满。", nameof(constraints));
+                        var nonSpeakerRoom = village.Members - (village.NeedsSpeaker ? 1 : 0);
+                        if (count.NonSpeakers > nonSpeakerRoom)
+                            throw new ArgumentException($"{Where()}无效：该干部不会当地语言，村 {village.Id} 其余 {nonSpeakerRoom} 个队员名额已被锁定占满，剩下的是语言翻译名额。", nameof(constraints));
+                        memberLocks[v] = count;
+                        break;
+                    default:
+                        throw new ArgumentException($"{Where()}的名额类型无效。", nameof(constraints));
+                }
+                LockedVillage[c] = v;
+                LockedKind[c] = l.Slot;
+            }
+
+            for (var v = 0; v < instance.Villages.Count; v++)
+            {
+                var village = instance.Villages[v];
+                var s = village.NeedsSpeaker ? 1 : 0;
+                memberLocks.TryGetValue(v, out var locked);
+                FsCap[v] = fsLock.ContainsKey(v) ? 0 : 1;
+                var free = village.Members - locked.All;
+                MemberCap[v] = Math.Min(village.Members - s - locked.NonSpeakers, free);
+                SpeakerCap[v] = free - MemberCap[v];
+            }
+        }
+    }
+
+    /// <summary>Unit vectors on the sphere; the chord between two points bounds their great-circle distance from below.</summary>
+    internal static (double X, double Y, double Z) UnitVector(double latitude, double longitude)
+    {
+        const double toRad = Math.PI / 180.0;
+        double lat = latitude * toRad, lon = longitude * toRad;
+        return (Math.Cos(lat) * Math.Cos(lon), Math.Cos(lat) * Math.Sin(lon), Math.Sin(lat));
     }
 
     /// <summary>
-    /// The residual network, specialised: nodes are cadres (0..C−1), slot groups (C..C+K−1) and the sink (C+K). Residual
-    /// arcs: cadre → slot group (not the one it holds), cadre → sink (when placed: "leave"), slot group → sink (when not
-    /// full), slot group → each occupant (undoing its placement).
+    /// An upper bound on the great-circle distance (km) for a chord of length <paramref name="chord"/> between unit
+    /// vectors computed in double precision: 2R·asin(chord/2), widened for rounding.
     /// </summary>
-    sealed class Network(int cadreCount, int[] capacity, int[] arcStart, int[] arcSlot, long[] arcCost)
-    {
-        const int NotPlaced = -1;
-        readonly int sink = cadreCount + capacity.Length;
-        readonly long[] potential = new long[cadreCount + capacity.Length + 1];
-        readonly int[] slotOf = Enumerable.Repeat(NotPlaced, cadreCount).ToArray();
-        readonly long[] heldCost = new long[cadreCount];
-        readonly List<int>[] occupants = capacity.Select(_ => new List<int>()).ToArray();
-        readonly long[] dist = Enumerable.Repeat(long.MaxValue, cadreCount + capacity.Length + 1).ToArray();
-        readonly int[] parent = new int[cadreCount + capacity.Length + 1];
-        readonly long[] parentCost = new long[cadreCount + capacity.Length + 1];
-        readonly bool[] done = new bool[cadreCount + capacity.Length + 1];
-        readonly List<int> touched = [];
-        readonly PriorityQueue<int, long> queue = new();
+    internal static double KilometresAtMost(double chord) =>
+        2 * Haversine.EarthRadiusKm * Math.Asin(Math.Min(1.0, chord / 2 * (1 + 1e-9) + 1e-9)) + 1e-6;
 
-        /// <summary>The slot group the cadre holds, or −1 when not placed.</summary>
-        public int SlotOf(int cadre) => slotOf[cadre];
-
-        /// <summary>Adds the cadre's unit of supply along its cheapest augmenting path (possibly the "not placed" arc).</summary>
-        public void Place(int c0)
-        {
-            // Entering cadre: the smallest potential keeping its outgoing arcs' reduced costs non-negative (it has no
-            // incoming residual arc yet).
-            var p0 = potential[sink];
-            for (var e = arcStart[c0]; e < arcStart[c0 + 1]; e++) p0 = Math.Max(p0, potential[cadreCount + arcSlot[e]] - arcCost[e]);
-            potential[c0] = p0;
-
-            foreach (var n in touched) { dist[n] = long.MaxValue; done[n] = false; }
-            touched.Clear();
-            dist[c0] = 0;
-            touched.Add(c0);
-            queue.Clear();
-            queue.Enqueue(c0, 0);
-            while (queue.TryDequeue(out var u, out var d))
-            {
-                if (done[u] || d != dist[u]) continue;
-                done[u] = true;
-                if (u == sink) break;
-                if (u < cadreCount)
-                {
-                    var held = slotOf[u];
-                    for (var e = arcStart[u]; e < arcStart[u + 1]; e++)
-                    {
-                        var k = arcSlot[e];
-                        if (k == held) continue;
-                        Relax(u, cadreCount + k, d + arcCost[e] + potential[u] - potential[cadreCount + k], arcCost[e]);
-                    }
-                    // Leaving unplaced: the entering cadre's own choice, or a placed cadre making room.
-                    if (held != NotPlaced || u == c0) Relax(u, sink, d + potential[u] - potential[sink], 0);
-                }
-                else
-                {
-                    var k = u - cadreCount;
-                    if (occupants[k].Count < capacity[k]) Relax(u, sink, d + potential[u] - potential[sink], 0);
-                    foreach (var c in occupants[k]) Relax(u, c, d - heldCost[c] + potential[u] - potential[c], -heldCost[c]);
-                }
-            }
-            var total = dist[sink];
-            // Johnson update: reduced costs stay non-negative and arcs on the path become 0.
-            for (var n = 0; n < potential.Length; n++)
-            {
-                if (n < cadreCount && n > c0) continue; // cadres not yet entered get their potential on entry
-                potential[n] += done[n] ? Math.Min(dist[n], total) : total;
-            }
-            // Apply the path from the sink back to the entering cadre.
-            for (var v = sink; v != c0;)
-            {
-                var u = parent[v];
-                if (u < cadreCount)
-                {
-                    if (v == sink) slotOf[u] = NotPlaced;
-                    else
-                    {
-                        slotOf[u] = v - cadreCount;
-                        heldCost[u] = parentCost[v];
-                        occupants[v - cadreCount].Add(u);
-                    }
-                }
-                else if (v != sink)
-                {
-                    occupants[u - cadreCount].Remove(v);
-                }
-                v = u;
-            }
-        }
-
-        void Relax(int from, int to, long d, long cost)
-        {
-            if (done[to] || d >= dist[to]) return;
-            if (dist[to] == long.MaxValue) touched.Add(to);
-            dist[to] = d;
-            parent[to] = from;
-            parentCost[to] = cost;
-            queue.Enqueue(to, d);
-        }
-
-        /// <summary>
-        /// Dual prices from the potentials: a placed cadre's price is p(cadre) − p(sink) after making its arc tight; a slot
-        /// group's price is max(0, p(sink) − p(slot)).
-        /// </summary>
-        public (long[] Cadres, long[] Slots) Prices()
-        {
-            var cadres = new long[cadreCount];
-            for (var c = 0; c < cadreCount; c++)
-            {
-                // Raise the cadre's potential until its held arc (or its "not placed" arc) has reduced cost 0; its only
-                // incoming residual arc is that arc's reverse, so every reduced cost stays non-negative.
-                var p = slotOf[c] == NotPlaced ? potential[sink] : potential[cadreCount + slotOf[c]] - heldCost[c];
-                cadres[c] = p - potential[sink];
-            }
-            var slots = new long[capacity.Length];
-            for (var k = 0; k < capacity.Length; k++) slots[k] = Math.Max(0, potential[sink] - potential[cadreCount + k]);
-            return (cadres, slots);
-        }
-    }
+    /// <summary>A lower bound on the great-circle distance (km) for a chord: R·chord, narrowed for rounding.</summary>
+    internal static double KilometresAtLeast(double chord) => Haversine.EarthRadiusKm * chord * (1 - 1e-9) - 1e-6;
 }

@@ -56,7 +56,7 @@ public sealed class CliSolveTests : IDisposable
         var plan = File.ReadAllLines(planPath);
         Assert.Equal(4, plan.Length);
         Assert.Contains("k1\ta\tF", plan);
-        Assert.Contains("k3\ta\tM", plan);
+        Assert.Contains("k3\ta\tS", plan);
         Assert.Contains("k2\tb\tF", plan);
         Assert.Contains("k4\tb\tM", plan);
     }
@@ -76,7 +76,7 @@ public sealed class CliSolveTests : IDisposable
         var input = Write("bad.txt", Instance.Replace("k3\tua\tparty\t0\t1", "k3\tua\tfarming\t0\t1"));
         var (code, output) = await RunAsync("plan", "solve-instance", input, "--out", Path.Combine(folder, "bad.plan"));
         Assert.Equal(CliApp.Refused, code);
-        Assert.Contains("第 12 行：条线应为 party、economic、legal、agri 或 tech，实为 “farming”。", output.ReplaceLineEndings(""));
+        Assert.Contains("第 12 行：条线应为 party、economic、legal、agri、tech 或 other，实为 “farming”。", output.ReplaceLineEndings(""));
         Assert.False(File.Exists(Path.Combine(folder, "bad.plan")));
     }
 

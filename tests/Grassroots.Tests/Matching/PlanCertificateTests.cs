@@ -57,7 +57,8 @@ public sealed class PlanCertificateTests
     public void Verify_PricesBelowAPairsWorth_AreRejected()
     {
         var solution = DispatchSolver.Solve(Instance);
-        var cheaper = solution.Prices with { Cadres = solution.Prices.Cadres.ToDictionary(p => p.Key, _ => 0L) };
+        var none = new long[Instance.Villages.Count];
+        var cheaper = solution.Prices with { Cadres = new long[Instance.Cadres.Count], FirstSecretarySlots = none, SpeakerSlots = none, MemberSlots = none };
         Assert.Contains(PlanCertificate.Verify(Instance, solution.Plan, cheaper), p => p.Contains("价格不可行"));
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Grassroots.Audit;
 using Grassroots.Common;
 using Grassroots.Data;
@@ -278,7 +279,99 @@ public static class CliApp
             return Ok;
         });
         plan.Subcommands.Add(solve);
+
+        var roundArg = new Argument<Guid>("ROUND") { Description = "选派批次编号（GUID，见 grassroots rounds list）。" };
+        var planArg = new Argument<Guid>("PLAN") { Description = "方案编号（GUID）。" };
+        var basedOn = new Option<Guid?>("--based-on") { Description = "沿用该方案的锁定与调整重新计算。" };
+        var run = new Command("run", "为已截止的选派批次生成并计算方案（精确最优，含最优性校验），输出概况。") { roundArg, basedOn };
+        run.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var planning = sp.GetRequiredService<Grassroots.Dispatch.PlanningService>();
+            var created = await planning.CreateAsync(p.GetValue(roundArg), p.GetValue(basedOn), ct);
+            await planning.RunAsync(created.Id, ct);
+            return PrintPlan(console, await planning.GetAsync(created.Id, ct));
+        }));
+        plan.Subcommands.Add(run);
+
+        var list = new Command("list", "列出选派批次的方案。") { roundArg };
+        list.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var plans = await sp.GetRequiredService<Grassroots.Dispatch.PlanningService>().ListAsync(p.GetValue(roundArg), ct);
+            if (plans.Count == 0) console.WriteLine("该批次还没有方案。");
+            var table = new Table().AddColumns("方案", "编号", "状态", "第一书记", "已安排/岗位", "总代价");
+            foreach (var x in plans)
+            {
+                table.AddRow($"方案{x.Number}", x.Id.ToString(), x.StatusName, $"{x.FirstSecretaryFilled}/{x.Villages}", $"{x.Filled}/{x.Slots}", x.TotalCost.ToString(CultureInfo.InvariantCulture));
+            }
+            if (plans.Count > 0) console.Write(table);
+            return Ok;
+        }));
+        plan.Subcommands.Add(list);
+
+        var show = new Command("show", "显示方案概况和空缺原因。") { planArg };
+        show.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var planning = sp.GetRequiredService<Grassroots.Dispatch.PlanningService>();
+            var code = PrintPlan(console, await planning.GetAsync(p.GetValue(planArg), ct));
+            foreach (var g in await planning.GapsAsync(p.GetValue(planArg), ct))
+            {
+                console.WriteLine($"空缺 {g.Village} {Grassroots.Dispatch.TeamPlan.SlotName(g.Gap.Slot)} ×{g.Gap.Count}：{g.Gap.Reason}");
+            }
+            return code;
+        }));
+        plan.Subcommands.Add(show);
+
+        var approve = new Command("approve", "审定方案（须已按当前锁定重新计算并通过最优性校验）。") { planArg };
+        approve.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var planning = sp.GetRequiredService<Grassroots.Dispatch.PlanningService>();
+            await planning.ApproveAsync(p.GetValue(planArg), null, ct);
+            console.MarkupLine("[green]方案已审定。[/]");
+            return Ok;
+        }));
+        plan.Subcommands.Add(approve);
+
+        var publish = new Command("publish", "发布已审定的方案：一次性生成全部派驻记录（任期起止）和各村工作队，全部生效或全部不生效。") { planArg };
+        publish.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var count = await sp.GetRequiredService<Grassroots.Dispatch.PlanningService>().PublishAsync(p.GetValue(planArg), null, ct);
+            console.MarkupLineInterpolated($"[green]方案已发布：生成派驻记录 {count} 条。[/]");
+            return Ok;
+        }));
+        plan.Subcommands.Add(publish);
+
+        var exportFile = new Argument<FileInfo>("FILE") { Description = "写出的 .xlsx 文件。" };
+        var export = new Command("export", "把方案导出为 Excel（安排表、空缺说明）。") { planArg, exportFile };
+        export.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var file = p.GetValue(exportFile)!;
+            await using (var stream = new FileStream(file.FullName, FileMode.Create, FileAccess.Write))
+            {
+                await sp.GetRequiredService<Grassroots.Dispatch.PlanExporter>().ExportAsync(p.GetValue(planArg), stream, ct);
+            }
+            console.MarkupLineInterpolated($"[green]已写出 {file.FullName}[/]");
+            return Ok;
+        }));
+        plan.Subcommands.Add(export);
         return plan;
+    }
+
+    static int PrintPlan(IAnsiConsole console, Grassroots.Dispatch.PlanSummary x)
+    {
+        console.WriteLine($"plan {x.Id}");
+        console.WriteLine($"status {x.Status}");
+        if (x.Error is not null)
+        {
+            console.MarkupLineInterpolated($"[red]{x.Error}[/]");
+            return Refused;
+        }
+        console.WriteLine(FormattableString.Invariant($"fs_filled {x.FirstSecretaryFilled}"));
+        console.WriteLine(FormattableString.Invariant($"filled {x.Filled}"));
+        console.WriteLine(FormattableString.Invariant($"slots {x.Slots}"));
+        console.WriteLine(FormattableString.Invariant($"cost {x.TotalCost}"));
+        console.WriteLine(FormattableString.Invariant($"certified {(x.Certified ? "yes" : "no")}"));
+        console.WriteLine(FormattableString.Invariant($"solve_ms {x.SolveMilliseconds}"));
+        return Ok;
     }
 
     static Command AuditCommand(IAnsiConsole console)

@@ -63,6 +63,9 @@ public static class GrassrootsServices
         services.AddScoped<Codes.CodeTableService>();
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
         services.AddScoped<AuditRetention>();
+        services.AddScoped<Dispatch.PlanningService>();
+        services.AddScoped<Dispatch.PlanExporter>();
+        services.AddSingleton<Dispatch.PlanRunQueue>();
         return services;
     }
 }

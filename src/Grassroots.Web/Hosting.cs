@@ -10,6 +10,7 @@ using Grassroots.Web.Common;
 using Grassroots.Web.Components;
 using Grassroots.Web.Exchange;
 using Grassroots.Web.People;
+using Grassroots.Web.Dispatch;
 using Grassroots.Web.Regions;
 using Grassroots.Web.Security;
 using Microsoft.AspNetCore.DataProtection;
@@ -83,6 +84,7 @@ internal static class Hosting
                 };
             }));
         services.AddAuthorization();
+        services.AddHostedService<PlanRunWorker>();
         services.AddCascadingAuthenticationState();
 
         services.AddDataProtection().SetApplicationName("Grassroots").PersistKeysToDbContext<GrassrootsDb>();
@@ -213,6 +215,7 @@ internal static class Hosting
         app.MapExchangeEndpoints();
         app.MapRegistryEndpoints();
         app.MapAuditEndpoints();
+        app.MapPlanEndpoints();
         app.MapCultureSwitch();
         app.MapRazorComponents<App>();
         return app;

@@ -8,6 +8,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Grassroots.Audit;
 
 /// <summary>
+/// A row the system computes and can compute again (a plan's placements and gaps): the action that made it (the plan
+/// run) is audited, not each row.
+/// </summary>
+public interface IComputedRecord;
+
+/// <summary>
 /// Writes an <see cref="AuditEntry"/> for every added, modified or deleted entity in the same SaveChanges,
 /// hence the same transaction: if the audit row cannot be written, the change rolls back. Refuses any
 /// update or delete of an audit row. Also renews the concurrency token and timestamps of people.
@@ -46,6 +52,7 @@ public sealed class AuditInterceptor(CurrentUser user, TimeProvider clock) : Sav
                 continue;
             }
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            if (entry.Entity is IComputedRecord) continue;
             if (entry.Metadata.IsOwned() || entry.Metadata.ClrType.Namespace?.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal) == true) continue;
 
             if (entry.Entity is Person p)

@@ -36,6 +36,10 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
     public DbSet<Person> People => Set<Person>();
     public DbSet<PersonHistory> PersonHistory => Set<PersonHistory>();
     public DbSet<Posting> Postings => Set<Posting>();
+    public DbSet<TeamPlan> TeamPlans => Set<TeamPlan>();
+    public DbSet<TeamPlacement> TeamPlacements => Set<TeamPlacement>();
+    public DbSet<PlanLock> PlanLocks => Set<PlanLock>();
+    public DbSet<PlanGap> PlanGaps => Set<PlanGap>();
     public DbSet<CodeEntry> Codes => Set<CodeEntry>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -127,6 +131,8 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
             e.HasOne(x => x.Person).WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(x => x.Village).WithMany().HasForeignKey(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.PersonId, x.Status });
+            // One team per cadre (S-SEL-9): at most one active posting per person, whoever publishes.
+            e.HasIndex(x => x.PersonId).IsUnique().HasFilter("\"Status\" = 1").HasDatabaseName("IX_Postings_OneActivePerPerson");
             e.HasIndex(x => new { x.VillageId, x.Status });
             e.HasIndex(x => x.RegionPath);
             e.HasIndex(x => x.HomeRegionPath);
@@ -168,6 +174,43 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
         {
             e.Property(u => u.DisplayName).HasMaxLength(100);
             e.Property(u => u.ScopeCode).HasMaxLength(12);
+        });
+
+        b.Entity<TeamPlan>(e =>
+        {
+            e.Property(x => x.Progress).HasMaxLength(200);
+            e.Property(x => x.Error).HasMaxLength(2000);
+            e.Property(x => x.RegionPath).HasMaxLength(100);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.Property(x => x.ApprovedBy).HasMaxLength(256);
+            e.Property(x => x.PublishedBy).HasMaxLength(256);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.RoundId, x.Number }).IsUnique();
+            e.HasIndex(x => x.RegionPath);
+            e.HasOne(x => x.Round).WithMany().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.Placements).WithOne().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Locks).WithOne().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Gaps).WithOne().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<TeamPlacement>(e =>
+        {
+            e.HasIndex(x => new { x.PlanId, x.PersonId }).IsUnique();
+            e.HasOne(x => x.Person).WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Village).WithMany().HasForeignKey(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<PlanLock>(e =>
+        {
+            e.Property(x => x.By).HasMaxLength(256);
+            e.HasIndex(x => new { x.PlanId, x.PersonId }).IsUnique();
+        });
+
+        b.Entity<PlanGap>(e =>
+        {
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne(x => x.Village).WithMany().HasForeignKey(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.PlanId);
         });
 
         b.Entity<SelectionRound>(e =>

@@ -222,7 +222,7 @@ public sealed class RosterExporter(GrassrootsDb db, CurrentUser user, TimeProvid
         return (parts.Count == 0 ? "无（" + scope + "内全部人员）" : string.Join("，", parts) + $"（{scope}）") + "；" + sort + "排序";
     }
 
-    static Stylesheet Styles()
+    internal static Stylesheet Styles()
     {
         var fonts = new Fonts(
             Xlsx.Font("宋体", 11),

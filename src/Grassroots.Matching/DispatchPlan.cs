@@ -70,7 +70,10 @@ public sealed class DispatchPlan(IReadOnlyList<Placement> placements)
         return map;
     }
 
-    /// <summary>Writes one line per placement: <c>cadre id TAB village id TAB F|M|S</c>.</summary>
+    /// <summary>
+    /// Writes one line per placement: <c>cadre id TAB village id TAB F|M</c>, the plan format of the standalone instance
+    /// (the speaker slot is a member slot there: <c>M</c>).
+    /// </summary>
     public void Write(TextWriter writer)
     {
         foreach (var p in Placements)
@@ -79,7 +82,7 @@ public sealed class DispatchPlan(IReadOnlyList<Placement> placements)
             writer.Write('\t');
             writer.Write(p.VillageId);
             writer.Write('\t');
-            writer.Write(p.Slot switch { SlotKind.FirstSecretary => 'F', SlotKind.Speaker => 'S', _ => 'M' });
+            writer.Write(p.Slot == SlotKind.FirstSecretary ? 'F' : 'M');
             writer.Write('\n');
         }
     }

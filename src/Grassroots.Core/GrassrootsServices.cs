@@ -63,6 +63,8 @@ public static class GrassrootsServices
         services.AddScoped<Codes.CodeTableService>();
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
         services.AddScoped<AuditRetention>();
+        services.AddScoped<Selection.RoundService>();
+        services.AddScoped<Selection.CandidateService>();
         return services;
     }
 }

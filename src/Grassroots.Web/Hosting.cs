@@ -213,6 +213,7 @@ internal static class Hosting
         app.MapExchangeEndpoints();
         app.MapRegistryEndpoints();
         app.MapAuditEndpoints();
+        Selection.SelectionEndpoints.MapSelectionEndpoints(app);
         app.MapCultureSwitch();
         app.MapRazorComponents<App>();
         return app;

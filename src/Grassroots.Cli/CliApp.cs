@@ -23,7 +23,7 @@ namespace Grassroots.Cli;
 /// </summary>
 /// <remarks>Exit codes: 0 done; 1 refused (validation errors, rule violations: nothing was changed); 2 usage (bad
 /// arguments, missing file); 3 unexpected failure (e.g. the database cannot be reached).</remarks>
-public static class CliApp
+public static partial class CliApp
 {
     public const int Ok = 0, Refused = 1, Usage = 2, Failed = 3;
 
@@ -98,6 +98,7 @@ public static class CliApp
         root.Subcommands.Add(PlanCommand(console));
         root.Subcommands.Add(CodesCommand(console));
         root.Subcommands.Add(AuditCommand(console));
+        root.Subcommands.Add(RoundsCommand(console));
         return root;
     }
 

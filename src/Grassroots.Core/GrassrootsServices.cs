@@ -66,6 +66,8 @@ public static class GrassrootsServices
         services.AddScoped<Dispatch.PlanningService>();
         services.AddScoped<Dispatch.PlanExporter>();
         services.AddSingleton<Dispatch.PlanRunQueue>();
+        services.AddScoped<Selection.RoundService>();
+        services.AddScoped<Selection.CandidateService>();
         return services;
     }
 }

@@ -216,6 +216,7 @@ internal static class Hosting
         app.MapRegistryEndpoints();
         app.MapAuditEndpoints();
         app.MapPlanEndpoints();
+        Selection.SelectionEndpoints.MapSelectionEndpoints(app);
         app.MapCultureSwitch();
         app.MapRazorComponents<App>();
         return app;

@@ -6,9 +6,12 @@ using Grassroots.Regions;
 namespace Grassroots.Demo;
 
 /// <summary>
-/// The people of the demo data set: Ali's 616 cadres (145 of them fit to be first secretaries) and Dayu's 118
+/// The people of the demo data set: Ali's 616 stationed cadres (145 of them fit to be first secretaries; all 616 pass
+/// 1+2+X on the reference date), a reserve of cadres who were not stationed (new hires, contract staff, recent or
+/// probationary party members, non-members, health limits, one record without a party joining date), and Dayu's 118
 /// community workers (64 existing fiscally funded staff, 54 recruited), each with a plausible history.
-/// Every field of S-REG-5 is filled; ID numbers are valid GB 11643 numbers that agree with birth date and gender.
+/// Every field of S-REG-5 is filled (bar that one joining date); ID numbers are valid GB 11643 numbers that agree
+/// with birth date and gender.
 /// </summary>
 internal sealed class DemoPeople(DateTime recordedAtUtc)
 {
@@ -17,7 +20,7 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
     {
         /// <summary>Party member of 3+ years, rank 科员 or above, established, fit: a first-secretary candidate.</summary>
         Candidate,
-        /// <summary>Joined the party in 2024 or early 2025: fewer than 3 years' standing throughout 2026.</summary>
+        /// <summary>Joined the party in 2024: a year's standing on the reference date, fewer than 3 years throughout 2026.</summary>
         RecentMember,
         /// <summary>Long-standing party member, rank below 科员 (办事员).</summary>
         BelowClerk,
@@ -31,13 +34,35 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
         Probation,
         /// <summary>Contract staff outside the establishment (编外), no rank.</summary>
         Contract,
+        /// <summary>Joined the party in 2025: less than a year's standing on 2026-01-01, a full year by 2027.</summary>
+        RecentJoiner,
+        /// <summary>A recent party member whose health limits or prevents duty, or is not recorded.</summary>
+        HealthIssue,
+        /// <summary>A party member whose joining date was never entered (an old roster's gap).</summary>
+        MissingPartyDate,
     }
 
-    static readonly (Standing Item, double Weight)[] NonCandidateMix =
+    /// <summary>The stationed cadres who are not first-secretary candidates: all pass 1+2+X on the reference date.</summary>
+    static readonly (Standing Item, double Weight)[] StationedMix = [(Standing.RecentMember, 0.8), (Standing.BelowClerk, 0.2)];
+
+    /// <summary>
+    /// The reserve (not stationed in 2026), with where each works: 0 the prefecture, 1–7 the counties in code order
+    /// (1 普兰, 2 札达, …). Spread so that every county account sees some of them.
+    /// </summary>
+    static readonly (Standing Standing, int Where)[] ReserveMix =
     [
-        (Standing.RecentMember, 0.62), (Standing.BelowClerk, 0.16), (Standing.ProbationaryMember, 0.04), (Standing.Masses, 0.05),
-        (Standing.League, 0.03), (Standing.Probation, 0.06), (Standing.Contract, 0.04),
+        (Standing.RecentJoiner, 1), (Standing.RecentJoiner, 2), (Standing.RecentJoiner, 0), (Standing.RecentJoiner, 3),
+        (Standing.RecentJoiner, 4), (Standing.RecentJoiner, 5), (Standing.RecentJoiner, 6), (Standing.RecentJoiner, 7),
+        (Standing.MissingPartyDate, 1),
+        (Standing.Contract, 1), (Standing.Contract, 0), (Standing.Contract, 3), (Standing.Contract, 5),
+        (Standing.Probation, 2), (Standing.Probation, 0), (Standing.Probation, 4), (Standing.Probation, 6),
+        (Standing.ProbationaryMember, 0), (Standing.ProbationaryMember, 1), (Standing.ProbationaryMember, 7),
+        (Standing.Masses, 0), (Standing.Masses, 2), (Standing.Masses, 3), (Standing.Masses, 6),
+        (Standing.League, 0), (Standing.League, 4), (Standing.League, 5),
+        (Standing.HealthIssue, 0), (Standing.HealthIssue, 1), (Standing.HealthIssue, 2),
     ];
+
+    static readonly HealthStatus?[] HealthIssues = [HealthStatus.Limited, HealthStatus.Unfit, null];
 
     /// <summary>Tibetan cadres' birthplaces outside Ali (codes valid at their birth).</summary>
     static readonly string[] OtherTibetCounties = ["540102", "540121", "540122", "542121", "542221", "542301", "542322", "542421", "542621"];
@@ -82,7 +107,8 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
     readonly HashSet<string> idNumbers = new(StringComparer.Ordinal);
     readonly HashSet<string> phones = new(StringComparer.Ordinal);
 
-    public List<Person> Cadres(IReadOnlyList<(Unit Unit, double Weight)> prefectureUnits, IReadOnlyDictionary<string, List<(Unit Unit, double Weight)>> countyUnits)
+    /// <summary>The 616 stationed cadres, then the reserve (in the order of <see cref="ReserveMix"/>).</summary>
+    public (List<Person> Stationed, List<Person> Reserve) Cadres(IReadOnlyList<(Unit Unit, double Weight)> prefectureUnits, IReadOnlyDictionary<string, List<(Unit Unit, double Weight)>> countyUnits)
     {
         var r = DemoRandom.Stream(3);
         var villagesPerCounty = DemoRegistry.AliVillageLevelUnits().GroupBy(v => v.Code.CountyPrefix).ToDictionary(g => g.Key, g => g.Count());
@@ -104,11 +130,21 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
 
         var people = new List<Person>(units.Count);
         for (var i = 0; i < units.Count; i++)
-            people.Add(Cadre(r, units[i], candidates.Contains(i) ? Standing.Candidate : r.PickWeighted(NonCandidateMix)));
-        return people;
+            people.Add(Cadre(r, units[i], candidates.Contains(i) ? Standing.Candidate : r.PickWeighted(StationedMix)));
+
+        // The reserve has a stream of its own, so its size or mix never changes the stationed cadres.
+        var reserveRandom = DemoRandom.Stream(5);
+        var reserve = new List<Person>(ReserveMix.Length);
+        var issues = 0;
+        foreach (var (standing, where) in ReserveMix)
+        {
+            var unit = where == 0 ? reserveRandom.PickWeighted(prefectureUnits) : reserveRandom.PickWeighted(countyUnits[counties[where - 1]]);
+            reserve.Add(Cadre(reserveRandom, unit, standing, standing == Standing.HealthIssue ? HealthIssues[issues++ % HealthIssues.Length] : HealthStatus.Fit));
+        }
+        return (people, reserve);
     }
 
-    Person Cadre(Random r, Unit unit, Standing standing)
+    Person Cadre(Random r, Unit unit, Standing standing, HealthStatus? healthIssue = HealthStatus.Fit)
     {
         var prefecture = unit.Level == UnitLevel.Prefecture;
         var male = r.Chance(0.68);
@@ -129,6 +165,8 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
             Standing.League => (25, 28),
             Standing.Probation => (25, 32),
             Standing.Contract => (25, 48),
+            Standing.RecentJoiner => (25, 45),
+            Standing.MissingPartyDate => (30, 50),
             _ => (25, 55),
         };
         var birth = r.Date(new DateOnly(2026 - maxAge, 1, 1), new DateOnly(2026 - minAge, 1, 1));
@@ -136,10 +174,12 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
         var education = standing == Standing.BelowClerk
             ? r.PickWeighted([("31", 0.5), ("41", 0.3), ("21", 0.2)])
             : r.PickWeighted([("21", 0.62), ("31", 0.25), ("14", 0.09), ("41", 0.04)]);
+        // Stationed cadres (and the reserve who pass 1+2+X in 2027) have two full years of work by the reference date.
         var workCap = standing switch
         {
             Standing.Candidate => new DateOnly(2023, 6, 30),
             Standing.Probation => new DateOnly(2025, 6, 30),
+            Standing.RecentMember or Standing.BelowClerk or Standing.RecentJoiner or Standing.HealthIssue or Standing.MissingPartyDate => new DateOnly(2023, 12, 31),
             _ => new DateOnly(2025, 3, 31),
         };
         var graduation = Graduation(birth, ref education, workCap);
@@ -152,7 +192,9 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
         (string Code, DateOnly? Joined) party = standing switch
         {
             Standing.Candidate or Standing.BelowClerk => ("01", r.Date(Max(adult, graduation.AddYears(-2)), Min(longStanding, workStart.AddYears(10)))),
-            Standing.RecentMember => ("01", r.Date(new DateOnly(2024, 1, 1), new DateOnly(2025, 3, 31))),
+            Standing.RecentMember or Standing.HealthIssue => ("01", r.Date(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31))),
+            Standing.RecentJoiner => ("01", r.Date(new DateOnly(2025, 2, 1), new DateOnly(2025, 10, 31))),
+            Standing.MissingPartyDate => ("01", null),
             Standing.ProbationaryMember => ("02", r.Date(new DateOnly(2025, 6, 1), new DateOnly(2025, 11, 30))),
             Standing.League => (birth.Year >= 1998 ? "03" : "13", null),
             Standing.Probation => r.PickWeighted([("01", 0.5), ("03", 0.2), ("13", 0.3)]) switch
@@ -201,9 +243,12 @@ internal sealed class DemoPeople(DateTime recordedAtUtc)
             Post = post,
             Rank = rank,
             Line = line,
-            Health = standing == Standing.Candidate
-                ? HealthStatus.Fit
-                : r.PickWeighted<HealthStatus?>([(HealthStatus.Fit, 0.935), (HealthStatus.Limited, 0.035), (HealthStatus.Unfit, 0.01), (null, 0.02)]),
+            Health = standing switch
+            {
+                Standing.Candidate or Standing.RecentMember or Standing.BelowClerk or Standing.RecentJoiner or Standing.MissingPartyDate => HealthStatus.Fit,
+                Standing.HealthIssue => healthIssue,
+                _ => r.PickWeighted<HealthStatus?>([(HealthStatus.Fit, 0.9), (HealthStatus.Limited, 0.06), (HealthStatus.Unfit, 0.02), (null, 0.02)]),
+            },
             HomeCountyCode = RegionCode.Parse(birthplace),
             Languages = ethnic == "04" ? "藏语、汉语" : r.Chance(0.18) ? "汉语、藏语" : "汉语",
             Phone = NewPhone(r),

@@ -1,6 +1,7 @@
 using Grassroots.Data;
 using Grassroots.People;
 using Grassroots.Security;
+using Grassroots.Selection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Demo;
@@ -14,9 +15,13 @@ public sealed record DemoAccount(string UserName, string DisplayName, string Rol
 /// <para>Every start produces the same data (fixed seeds): Ali prefecture's 145 village-level units (133 villages and
 /// 12 residents' committees, real codes and names) with profile tags and synthetic positions near their county
 /// seats; Dayu county's 15 urban communities with households; the prefecture's and the 7 counties' units; 616
-/// cadres (about a third in prefecture units), exactly 145 of whom are fit to be first secretaries
-/// (<see cref="IsFirstSecretaryCandidate"/>); Dayu's 118 community workers, 64 existing fiscally funded staff and
-/// 54 recruited; and the demo accounts. Names are synthetic; codes and places are real.</para>
+/// stationed cadres (about a third in prefecture units), all passing 1+2+X on <see cref="ReferenceDate"/>, exactly
+/// 145 of whom are fit to be first secretaries (<see cref="IsFirstSecretaryCandidate"/>), and a reserve of
+/// <see cref="ReserveCadreCount"/> cadres who were not stationed (most of whom do not pass); Dayu's 118 community
+/// workers, 64 existing fiscally funded staff and 54 recruited; the demo accounts; and two selection rounds for
+/// Ali: the completed <c>2026年度驻村工作队选派</c> (demand of all 145 units, 471 members; the 616 as approved
+/// candidates with attestations, ready to plan) and the open <c>2027年度驻村工作队选派（征集中）</c> with a few
+/// pending candidates from the reserve. Names are synthetic; codes and places are real.</para>
 /// <para>Seeding is all or nothing (one transaction) and takes a few seconds at most.</para>
 /// </remarks>
 public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimeProvider clock)
@@ -28,7 +33,12 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
 
     public const int VillageCount = 145;
     public const int CommunityCount = 15;
+    /// <summary>The stationed cadres: the 2026 round's approved candidates.</summary>
     public const int CadreCount = 616;
+    /// <summary>Cadres in the registry who were not stationed in 2026 (new hires, contract staff, …).</summary>
+    public const int ReserveCadreCount = 30;
+    /// <summary>Team members besides the first secretaries (the article's 471).</summary>
+    public const int MemberCount = CadreCount - FirstSecretaryCount;
     public const int PrefectureCadreCount = 205;
     /// <summary>One per village-level unit: the article's 145 first secretaries.</summary>
     public const int FirstSecretaryCount = 145;
@@ -51,15 +61,6 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
     /// <summary>The recruitment sources of S-CW-2 and how many of the 54 recruited workers came from each.</summary>
     public static IReadOnlyList<(string Source, int Count)> RecruitmentSources => DemoPeople.RecruitmentSources;
 
-    /// <summary>Ranks (职级) from the lowest, with their level: 办事员 is below 科员; 一级/二级科员 are the 科员 level.</summary>
-    static readonly Dictionary<string, int> RankLevels = new(StringComparer.Ordinal)
-    {
-        ["办事员"] = 0,
-        ["科员"] = 1, ["二级科员"] = 1, ["一级科员"] = 1,
-        ["副主任科员"] = 2, ["四级主任科员"] = 2, ["三级主任科员"] = 2,
-        ["主任科员"] = 3, ["二级主任科员"] = 3, ["一级主任科员"] = 3,
-    };
-
     public static readonly IReadOnlyList<DemoAccount> Accounts =
     [
         new("ali.prefecture", "阿里地委组织部", Roles.PrefectureOrg, "542500", "地委组织部（阿里地区全部）"),
@@ -79,10 +80,10 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
     /// ranks; 办事员 or no rank does not qualify). Community workers never qualify.
     /// </summary>
     /// <remarks>
-    /// Exactly <see cref="FirstSecretaryCount"/> of the demo's 616 cadres meet it on <see cref="ReferenceDate"/> and on
-    /// every other day of 2026: the others joined the party in 2024 or later, are not (full) party members,
-    /// or rank below 科员. All 145 are also established staff, fit for duty, with 2+ years of work, so they pass
-    /// the 1+2+X eligibility rules too.
+    /// Exactly <see cref="FirstSecretaryCount"/> of the demo's cadres meet it on <see cref="ReferenceDate"/> and on
+    /// every other day of 2026: the other stationed cadres joined the party in 2024 or rank below 科员; the reserve
+    /// joined in 2024 or later, are not (full) party members, or have no rank. All 145 are also established staff,
+    /// fit for duty, with 2+ years of work, so they pass the 1+2+X eligibility rules too (as do all 616).
     /// </remarks>
     public static bool IsFirstSecretaryCandidate(Person person, DateOnly on) =>
         person.Kind == PersonKind.Cadre
@@ -91,7 +92,7 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
         && RankAtLeastClerk(person.Rank);
 
     /// <summary>Whether a rank is 科员 level or above; unknown or missing ranks are not.</summary>
-    public static bool RankAtLeastClerk(string? rank) => rank is not null && RankLevels.TryGetValue(rank.Trim(), out var level) && level >= 1;
+    public static bool RankAtLeastClerk(string? rank) => Ranks.Level(rank) >= 1;
 
     /// <summary>Seeds once; returns false when the demo data set (or any registry data) is already present.</summary>
     public async Task<bool> SeedAsync(CancellationToken ct)
@@ -109,14 +110,20 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
         var communities = DemoRegistry.Communities();
         var (prefectureUnits, countyUnits, dayuUnits) = DemoRegistry.Units();
         var people = new DemoPeople(clock.GetUtcNow().UtcDateTime);
-        var cadres = people.Cadres(prefectureUnits, countyUnits);
+        var (cadres, reserve) = people.Cadres(prefectureUnits, countyUnits);
         var workers = people.CommunityWorkers(communities);
 
-        var candidates = cadres.Count(p => IsFirstSecretaryCandidate(p, ReferenceDate));
-        if (villages.Count != VillageCount || communities.Count != CommunityCount || cadres.Count != CadreCount
-            || candidates != FirstSecretaryCount || workers.Count != CommunityWorkerCount)
+        var candidates = cadres.Concat(reserve).Count(p => IsFirstSecretaryCandidate(p, ReferenceDate));
+        var policy = EligibilityPolicy.Default;
+        var reports = cadres.Select(p => EligibilityEngine.Evaluate(p, ReferenceDate, policy)).ToList();
+        var eligible = reports.Count(e => e.Outcome == RuleOutcome.Pass);
+        var leaders = reports.Count(e => e.FirstSecretaryOutcome == RuleOutcome.Pass);
+        if (villages.Count != VillageCount || communities.Count != CommunityCount || cadres.Count != CadreCount || reserve.Count != ReserveCadreCount
+            || candidates != FirstSecretaryCount || eligible != CadreCount || leaders != FirstSecretaryCount || workers.Count != CommunityWorkerCount)
             throw new InvalidOperationException(
-                $"The demo data set came out wrong: {villages.Count} villages, {communities.Count} communities, {cadres.Count} cadres ({candidates} first-secretary candidates), {workers.Count} community workers.");
+                $"The demo data set came out wrong: {villages.Count} villages, {communities.Count} communities, {cadres.Count} cadres ({candidates} first-secretary candidates, {eligible} eligible, {leaders} fit to lead), {reserve.Count} in reserve, {workers.Count} community workers.");
+        var allUnits = prefectureUnits.Select(u => u.Unit).Concat(countyUnits.Values.SelectMany(c => c).Select(u => u.Unit)).ToList();
+        var (completedRound, openRound, roundCandidates) = DemoSelection.Build(villages, allUnits, cadres, reserve);
 
         // Thousands of new rows and nothing else tracked: skip change detection while adding and saving them.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -128,7 +135,10 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
             db.Units.AddRange(countyUnits.OrderBy(c => c.Key, StringComparer.Ordinal).SelectMany(c => c.Value).Select(u => u.Unit));
             db.Units.AddRange(dayuUnits);
             db.People.AddRange(cadres);
+            db.People.AddRange(reserve);
             db.People.AddRange(workers);
+            db.SelectionRounds.AddRange(completedRound, openRound);
+            db.Candidates.AddRange(roundCandidates);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

@@ -6,6 +6,7 @@ using Grassroots.Data;
 using Grassroots.Demo;
 using Grassroots.People;
 using Grassroots.Regions;
+using Grassroots.Selection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -47,17 +48,27 @@ public sealed class SqliteDemoData() : DemoDataFixture(TestDatabase.Sqlite);
 public sealed class PostgresDemoData() : DemoDataFixture(TestDatabase.Postgres);
 
 /// <summary>Everything the seeder wrote, read back as the system actor.</summary>
-public sealed record DemoData(List<Village> Villages, List<Community> Communities, List<Unit> Units, List<Person> People, CodeBook Codes)
+public sealed record DemoData(List<Village> Villages, List<Community> Communities, List<Unit> Units, List<Person> People, CodeBook Codes,
+    List<SelectionRound> Rounds, List<Candidate> Candidates)
 {
     public IEnumerable<Person> Cadres => People.Where(p => p.Kind == PersonKind.Cadre);
     public IEnumerable<Person> Workers => People.Where(p => p.Kind == PersonKind.CommunityWorker);
+
+    /// <summary>The completed 2026 round, whose approved candidates are the 616 stationed cadres.</summary>
+    public SelectionRound CompletedRound => Rounds.Single(r => r.Name == "2026年度驻村工作队选派");
+    public SelectionRound OpenRound => Rounds.Single(r => r.Name == "2027年度驻村工作队选派（征集中）");
+
+    /// <summary>The 616 stationed cadres: the people approved in the 2026 round.</summary>
+    public List<Person> Stationed => People.Where(p => Candidates.Any(c => c.RoundId == CompletedRound.Id && c.PersonId == p.Id && c.Status == CandidateStatus.Approved)).ToList();
 
     public static Task<DemoData> LoadAsync(TestServices services) => services.WithSystemDbAsync(async db => new DemoData(
         await db.Villages.AsNoTracking().OrderBy(v => v.Code).ToListAsync(),
         await db.Communities.AsNoTracking().OrderBy(c => c.Code).ToListAsync(),
         await db.Units.AsNoTracking().ToListAsync(),
         await db.People.AsNoTracking().Include(p => p.History).OrderBy(p => p.IdNumber).ToListAsync(),
-        await CodeBook.LoadAsync(db, default)));
+        await CodeBook.LoadAsync(db, default),
+        await db.SelectionRounds.AsNoTracking().Include(r => r.Demand).Include(r => r.Quotas).ToListAsync(),
+        await db.Candidates.AsNoTracking().Include(c => c.Attestations).ToListAsync()));
 
     public static Task<Dictionary<string, int>> CountRowsAsync(TestServices services) => services.WithSystemDbAsync(async db => new Dictionary<string, int>
     {
@@ -68,6 +79,8 @@ public sealed record DemoData(List<Village> Villages, List<Community> Communitie
         ["people"] = await db.People.IgnoreQueryFilters().CountAsync(),
         ["history"] = await db.PersonHistory.CountAsync(),
         ["audit"] = await db.AuditEntries.CountAsync(),
+        ["rounds"] = await db.SelectionRounds.IgnoreQueryFilters().CountAsync(),
+        ["candidates"] = await db.Candidates.IgnoreQueryFilters().CountAsync(),
     });
 }
 
@@ -189,15 +202,16 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
     }
 
     [Fact]
-    public void Cadres_Are616_AboutAThirdInPrefectureUnits_InEveryCounty()
+    public void Cadres_Are616Stationed_AboutAThirdInPrefectureUnits_InEveryCounty_PlusAReserve()
     {
-        var cadres = Data.Cadres.ToList();
+        Assert.Equal(616 + DemoSeeder.ReserveCadreCount, Data.Cadres.Count());
+        var cadres = Data.Stationed;
         Assert.Equal(616, cadres.Count);
         Assert.InRange(cadres.Count(p => p.RegionCode.Value == "542500"), 616 / 3 - 20, 616 / 3 + 20);
         foreach (var county in AliCounties)
             Assert.True(cadres.Count(p => p.RegionCode.Value == county) >= 20, $"Too few cadres in county {county}.");
         var units = Data.Units.ToDictionary(u => u.Id);
-        foreach (var p in cadres)
+        foreach (var p in Data.Cadres)
         {
             var unit = units[p.UnitId!.Value];
             Assert.Equal(unit.RegionCode, p.RegionCode);
@@ -223,10 +237,13 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
             Assert.True(p.WorkStartDate!.Value.AddYears(2) <= DemoSeeder.ReferenceDate, $"{p.Name} has fewer than 2 years of work.");
         }
 
+        // The first secretaries are among the stationed cadres; the other 471 of them are the team members.
+        Assert.Equal(471, Data.Stationed.Count(p => !DemoSeeder.IsFirstSecretaryCandidate(p, DemoSeeder.ReferenceDate)));
+
         // The others fail for the reasons the rules name: party standing, membership, rank.
         var others = cadres.Where(p => !DemoSeeder.IsFirstSecretaryCandidate(p, DemoSeeder.ReferenceDate)).ToList();
-        Assert.Equal(471, others.Count);
-        Assert.Contains(others, p => p.PoliticalStatusCode == "01" && p.PartyJoinDate!.Value.AddYears(3) > DemoSeeder.ReferenceDate);
+        Assert.Equal(471 + DemoSeeder.ReserveCadreCount, others.Count);
+        Assert.Contains(others, p => p.PoliticalStatusCode == "01" && p.PartyJoinDate is { } joined && joined.AddYears(3) > DemoSeeder.ReferenceDate);
         Assert.Contains(others, p => p.PoliticalStatusCode == "13");
         Assert.Contains(others, p => p.PoliticalStatusCode == "02");
         Assert.Contains(others, p => p.Rank == "办事员");
@@ -236,7 +253,7 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
     public void Cadres_IncludeSomeWhoFailEligibility_ProbationContractUnfitOrUnknownHealth()
     {
         var cadres = Data.Cadres.ToList();
-        Assert.InRange(cadres.Count(p => p.StaffStatus == StaffStatus.Established), 500, 610);
+        Assert.InRange(cadres.Count(p => p.StaffStatus == StaffStatus.Established), 616, 640);
         Assert.Contains(cadres, p => p.StaffStatus == StaffStatus.Probation);
         Assert.Contains(cadres, p => p.StaffStatus == StaffStatus.NotEstablished);
         Assert.Contains(cadres, p => p.Health == HealthStatus.Limited);
@@ -320,7 +337,7 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
     [Fact]
     public void People_HaveValidUniqueIdNumbers_AgreeingWithBirthDateAndGender()
     {
-        Assert.Equal(616 + 118, Data.People.Count);
+        Assert.Equal(616 + DemoSeeder.ReserveCadreCount + 118, Data.People.Count);
         foreach (var p in Data.People)
         {
             Assert.True(IdNumber.TryParse(p.IdNumber.Value, Today, out var id, out var error), $"{p.Name}: {error}");
@@ -370,7 +387,8 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
             Assert.NotNull(p.HomeCountyCode);
             Assert.False(string.IsNullOrEmpty(p.Languages));
             Assert.Matches(MobilePattern(), p.Phone);
-            Assert.Equal(CodeTables.PartyMember.Contains(p.PoliticalStatusCode), p.PartyJoinDate is not null);
+            // Party members have a joining date, except the one reserve cadre whose record lacks it (an unknown in review).
+            if (!CodeTables.PartyMember.Contains(p.PoliticalStatusCode)) Assert.Null(p.PartyJoinDate);
             if (p.EducationCode is "21" or "14") Assert.NotNull(p.DegreeCode);
 
             Assert.Equal(p.Post, OpenPeriod(p, HistoryField.Post));
@@ -385,6 +403,7 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
                 if (h.To is { } to) Assert.True(h.From <= to, $"{p.Name}: {h.Field} {h.Value} ends before it starts.");
             });
         }
+        Assert.Single(Data.People, p => CodeTables.PartyMember.Contains(p.PoliticalStatusCode) && p.PartyJoinDate is null);
         var units = Data.Units.ToDictionary(u => u.Id);
         Assert.All(Data.Cadres, p => Assert.Equal(units[p.UnitId!.Value].Name, OpenPeriod(p, HistoryField.Unit)));
         Assert.Contains(Data.People, p => p.History.Count(h => h.Field == HistoryField.Unit) >= 2);
@@ -401,7 +420,7 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
             return (await db.People.CountAsync(TestContext.Current.CancellationToken), await db.Villages.CountAsync(TestContext.Current.CancellationToken));
         });
 
-        Assert.Equal((616, 145), await CountAs("ali.prefecture"));
+        Assert.Equal((616 + DemoSeeder.ReserveCadreCount, 145), await CountAs("ali.prefecture"));
         var pulan = await CountAs("pulan.county");
         Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542521"), pulan.People);
         Assert.InRange(pulan.People, 20, 100);
@@ -442,6 +461,59 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
 
         static string Fingerprint(Person p) => string.Join("|", p.IdNumber.Value, p.Name, p.PoliticalStatusCode, p.PartyJoinDate, p.Rank, p.Post, p.Phone,
             string.Join(",", p.History.OrderBy(h => h.Field).ThenBy(h => h.From).ThenBy(h => h.Value, StringComparer.Ordinal).Select(h => $"{h.Field}:{h.Value}:{h.From}:{h.To}")));
+    }
+
+    [Fact]
+    public void CompletedRound_DemandsAll145Units_471Members_And616ApprovedAttestedCandidatesWhoAllPass()
+    {
+        var round = Data.CompletedRound;
+        Assert.Equal(RoundStatus.Closed, round.Status);
+        Assert.Equal("542500", round.RegionCode.Value);
+        Assert.Equal(DemoSeeder.ReferenceDate, round.ReferenceDate);
+        Assert.Equal(24, round.TermMonths);
+        Assert.Equal(145, round.Demand.Count);
+        Assert.Equal(Data.Villages.Select(v => v.Id).Order(), round.Demand.Select(d => d.VillageId).Order());
+        Assert.Equal(471, round.Demand.Sum(d => d.Members));
+        Assert.All(round.Demand, d => Assert.InRange(d.Members, 1, 8));
+        var villages = Data.Villages.ToDictionary(v => v.Id);
+        Assert.All(round.Demand, d => Assert.Equal(villages[d.VillageId].PrimaryTag, d.FitTag));
+        Assert.Equal(616, round.Quotas.Sum(q => q.Quota));
+
+        var candidates = Data.Candidates.Where(c => c.RoundId == round.Id).ToList();
+        Assert.Equal(616, candidates.Count);
+        Assert.All(candidates, c => Assert.Equal(CandidateStatus.Approved, c.Status));
+        Assert.Contains(candidates, c => c.Entry == CandidateEntry.SelfNomination);
+        Assert.Contains(candidates, c => c.Entry == CandidateEntry.UnitRecommendation);
+        Assert.All(candidates, c => Assert.True(Assert.Single(c.Attestations).AllThree));
+        Assert.All(candidates, c => Assert.False(string.IsNullOrWhiteSpace(c.Statement)));
+
+        var people = Data.People.ToDictionary(p => p.Id);
+        var policy = EligibilityPolicy.Parse(round.EligibilityPolicy);
+        var reports = candidates.Select(c => EligibilityEngine.Evaluate(people[c.PersonId], round.ReferenceDate, policy)).ToList();
+        Assert.All(reports, r => Assert.Equal(RuleOutcome.Pass, r.Outcome));
+        Assert.Equal(145, reports.Count(r => r.FirstSecretaryOutcome == RuleOutcome.Pass));
+        Assert.All(candidates, c => Assert.Equal(people[c.PersonId].RegionPath, c.RegionPath));
+    }
+
+    [Fact]
+    public void OpenRound_HasPendingCandidates_OnePassingAndAttested_OneUnknown_OneFailing()
+    {
+        var round = Data.OpenRound;
+        Assert.Equal(RoundStatus.Open, round.Status);
+        Assert.Equal(471, round.Demand.Sum(d => d.Members));
+        var policy = EligibilityPolicy.Parse(round.EligibilityPolicy);
+        Assert.Contains(policy.Rules, r => r.Kind == RuleKinds.AgeLimit);
+        var people = Data.People.ToDictionary(p => p.Id);
+        var candidates = Data.Candidates.Where(c => c.RoundId == round.Id).ToList();
+        Assert.InRange(candidates.Count, 4, 10);
+        Assert.All(candidates, c => Assert.Equal(CandidateStatus.Pending, c.Status));
+        Assert.DoesNotContain(candidates, c => Data.Stationed.Any(p => p.Id == c.PersonId));
+        var outcomes = candidates.Select(c => (c, report: EligibilityEngine.Evaluate(people[c.PersonId], round.ReferenceDate, policy))).ToList();
+        Assert.Contains(outcomes, x => x.report.Outcome == RuleOutcome.Pass && x.c.Attestations.Any(a => a.AllThree));
+        var unknown = Assert.Single(outcomes, x => x.report.Outcome == RuleOutcome.Unknown);
+        Assert.Equal("入党时间未填写", Assert.Single(unknown.report.Blocking).Reason);
+        Assert.Contains(outcomes, x => x.report.Outcome == RuleOutcome.Fail);
+        Assert.Contains(candidates, c => c.RegionPath.Contains("/542521/", StringComparison.Ordinal));
     }
 
     static string? OpenPeriod(Person p, HistoryField field) => p.History.SingleOrDefault(h => h.Field == field && h.To is null)?.Value;

@@ -24,7 +24,7 @@ public sealed record DemoAccount(string UserName, string DisplayName, string Rol
 /// pending candidates from the reserve. Names are synthetic; codes and places are real.</para>
 /// <para>Seeding is all or nothing (one transaction) and takes a few seconds at most.</para>
 /// </remarks>
-public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimeProvider clock)
+public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimeProvider clock, Dispatch.PlanningService planning)
 {
     public const string Password = "Grassroots-demo-2026";
 
@@ -140,13 +140,14 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
             db.SelectionRounds.AddRange(completedRound, openRound);
             db.Candidates.AddRange(roundCandidates);
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
         }
         finally
         {
             db.ChangeTracker.Clear();
             db.ChangeTracker.AutoDetectChangesEnabled = true;
         }
+        await DemoDispatch.PublishAsync(db, planning, completedRound.Id, ct);
+        await tx.CommitAsync(ct);
         return true;
     }
 }

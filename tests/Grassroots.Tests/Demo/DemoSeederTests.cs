@@ -104,9 +104,35 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
     [Fact]
     public void Seed_WritesTheDataSetInBulk_NotRowByRow()
     {
-        // Seeding takes a few seconds because the ~5,500 rows go in one SaveChanges; the accounts take three saves each.
+        // Seeding takes a few seconds because the ~5,500 rows go in one SaveChanges; the accounts take three saves each;
+        // the dispatch plan is made, run (with its progress steps), approved and published through the planner.
         TestContext.Current.TestOutputHelper?.WriteLine($"Seeding took {fixture.SeedTime.TotalSeconds:F2} s ({fixture.SeedCpuTime.TotalSeconds:F2} s processor time) and {fixture.SeedSaves} saves on {fixture.Services.Database}.");
-        Assert.InRange(fixture.SeedSaves, 1, 3 * DemoSeeder.Accounts.Count + 3);
+        Assert.InRange(fixture.SeedSaves, 1, 3 * DemoSeeder.Accounts.Count + 3 + 8);
+    }
+
+    [Fact]
+    public async Task CompletedRound_IsPublished_With145TeamsOfAFirstSecretaryAndTheirMembers()
+    {
+        var postings = await fixture.Services.WithSystemDbAsync(db => db.Postings.AsNoTracking().Include(p => p.Person).ToListAsync());
+        Assert.Equal(DemoSeeder.CadreCount, postings.Count);
+        Assert.Equal(DemoSeeder.FirstSecretaryCount, postings.Count(p => p.Role == Grassroots.Dispatch.PostingRole.FirstSecretary));
+        Assert.Equal(DemoSeeder.MemberCount, postings.Count(p => p.Role == Grassroots.Dispatch.PostingRole.Member));
+        Assert.Equal(RoundStatus.Published, Data.CompletedRound.Status);
+        var demand = Data.CompletedRound.Demand.ToDictionary(d => d.VillageId);
+        foreach (var team in postings.GroupBy(p => p.VillageId))
+        {
+            Assert.Single(team, p => p.Role == Grassroots.Dispatch.PostingRole.FirstSecretary);
+            Assert.Equal(demand[team.Key].Members, team.Count(p => p.Role == Grassroots.Dispatch.PostingRole.Member));
+            if (demand[team.Key].NeedsSpeaker) Assert.Single(team, p => p.SpeakerPlace);
+        }
+        Assert.Equal(145, postings.Select(p => p.VillageId).Distinct().Count());
+        foreach (var p in postings)
+        {
+            // Avoidance: nobody serves in their home county; terms are the round's; the stationed village extends scope.
+            Assert.NotEqual(p.Person!.HomeCountyCode?.Value, p.VillageCode.CountyPrefix);
+            Assert.Equal((Data.CompletedRound.TermStart, Data.CompletedRound.TermEnd), (p.StartDate, p.EndDate));
+            Assert.Equal(p.RegionPath, p.Person.StationedRegionPath);
+        }
     }
 
     [Fact]
@@ -421,16 +447,19 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
         });
 
         Assert.Equal((616 + DemoSeeder.ReserveCadreCount, 145), await CountAs("ali.prefecture"));
+        // A county sees its own people and the cadres stationed in its villages (postings extend scope).
+        bool StationedIn(Person p, string prefix) => p.StationedRegionPath?.Contains("/" + prefix + "/", StringComparison.Ordinal) == true;
         var pulan = await CountAs("pulan.county");
-        Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542521"), pulan.People);
+        Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542521" || StationedIn(p, "542521")), pulan.People);
+        Assert.True(Data.People.Count(p => p.RegionCode.CountyPrefix != "542521" && StationedIn(p, "542521")) > 0);
         Assert.InRange(pulan.People, 20, 100);
         Assert.Equal(10, pulan.Villages);
         var zanda = await CountAs("zanda.county");
-        Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542522"), zanda.People);
+        Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542522" || StationedIn(p, "542522")), zanda.People);
         Assert.Equal(16, zanda.Villages);
         var town = await CountAs("pulan.township");
-        Assert.Equal(Data.People.Count(p => p.RegionCode.Value == "542521100"), town.People);
-        Assert.InRange(town.People, 1, 20); // the town government's own cadres
+        Assert.Equal(Data.People.Count(p => p.RegionCode.Value == "542521100" || StationedIn(p, "542521100")), town.People);
+        Assert.InRange(town.People, 1, 40); // the town government's own cadres and those stationed in its villages
         Assert.Equal(6, town.Villages);
         Assert.Equal((118, 0), await CountAs("dayu.civil"));
         Assert.Equal((0, 0), await CountAs("sysadmin"));
@@ -467,7 +496,7 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
     public void CompletedRound_DemandsAll145Units_471Members_And616ApprovedAttestedCandidatesWhoAllPass()
     {
         var round = Data.CompletedRound;
-        Assert.Equal(RoundStatus.Closed, round.Status);
+        Assert.Equal(RoundStatus.Published, round.Status); // the demo publishes its plan
         Assert.Equal("542500", round.RegionCode.Value);
         Assert.Equal(DemoSeeder.ReferenceDate, round.ReferenceDate);
         Assert.Equal(24, round.TermMonths);

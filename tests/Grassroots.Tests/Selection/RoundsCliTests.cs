@@ -23,7 +23,7 @@ public sealed class RoundsCliTests
         var (code, output) = await RunAsync(db, "rounds", "list");
         Assert.Equal(CliApp.Ok, code);
         Assert.Contains("2026年度驻村工作队选派", output, StringComparison.Ordinal);
-        Assert.Contains("已截止", output, StringComparison.Ordinal);
+        Assert.Contains("已发布", output, StringComparison.Ordinal); // the 2026 round, published by the demo
         Assert.Contains("征集中", output, StringComparison.Ordinal);
         Assert.Contains("471", output, StringComparison.Ordinal);
 

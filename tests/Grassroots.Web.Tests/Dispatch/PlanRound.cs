@@ -26,12 +26,12 @@ public sealed class PlanRound
     /// <summary>
     /// Creates the round. Cadre specs: (name, unit: "pulan" | "zanda" | "prefecture", line, first-secretary eligible, speaker).
     /// </summary>
-    public static async Task<PlanRound> CreateAsync(GrassrootsApp app, int villagesPerCounty, int members,
+    public static async Task<PlanRound> CreateAsync(Func<Func<GrassrootsDb, Task<int>>, Task<int>> withSystemDb, TestData data, int villagesPerCounty, int members,
         IReadOnlyList<(string Name, string Unit, CadreLine Line, bool FirstSecretary, bool Speaker)> cadres)
     {
         var round = new PlanRound();
         var tag = Interlocked.Increment(ref sequence);
-        await app.WithSystemDbAsync(async db =>
+        await withSystemDb(async db =>
         {
             var ali = RegionCatalog.Embedded.Find("542500")!;
             var r = new SelectionRound
@@ -61,7 +61,7 @@ public sealed class PlanRound
                     db.VillageDemands.Add(new VillageDemand { RoundId = r.Id, VillageId = village.Id, Members = members, NeedsSpeaker = i == 0, FitTag = village.PrimaryTag });
                 }
             }
-            var units = new Dictionary<string, Unit> { ["pulan"] = app.Data.PulanUnit, ["zanda"] = app.Data.ZandaUnit, ["prefecture"] = app.Data.PrefectureUnit };
+            var units = new Dictionary<string, Unit> { ["pulan"] = data.PulanUnit, ["zanda"] = data.ZandaUnit, ["prefecture"] = data.PrefectureUnit };
             var n = 0;
             foreach (var (name, unitKey, line, fs, speaker) in cadres)
             {
@@ -108,6 +108,7 @@ public sealed class PlanRound
                 });
             }
             await db.SaveChangesAsync();
+            return 0;
         });
         return round;
     }

@@ -30,7 +30,7 @@ public abstract class PlanningTests(GrassrootsApp app)
 
     async Task<(HttpClient Client, PlanRound Round, PlanDto Plan)> ReadyPlanAsync(IReadOnlyList<(string, string, CadreLine, bool, bool)>? cadres = null, int villagesPerCounty = 3, int members = 2)
     {
-        var round = await PlanRound.CreateAsync(app, villagesPerCounty, members, cadres ?? Standard);
+        var round = await PlanRound.CreateAsync(app.WithSystemDbAsync, app.Data, villagesPerCounty, members, cadres ?? Standard);
         var client = await app.ClientAsAsync("ali.prefecture");
         var response = await client.PostAsJsonAsync($"/api/rounds/{round.RoundId}/plans", new { }, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

@@ -85,6 +85,14 @@ public sealed class CandidateService(GrassrootsDb db, CurrentUser user, TimeProv
         return await GetAsync(candidate.Id, ct);
     }
 
+    /// <summary>Which of <paramref name="personIds"/> are already candidates of the round (any status), and how.</summary>
+    public async Task<Dictionary<Guid, (Guid CandidateId, string StatusName)>> ExistingAsync(Guid roundId, IReadOnlyCollection<Guid> personIds, CancellationToken ct)
+    {
+        SelectionAccess.Take(user);
+        var rows = await db.Candidates.AsNoTracking().Where(c => c.RoundId == roundId && personIds.Contains(c.PersonId)).Select(c => new { c.PersonId, c.Id, c.Status }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.PersonId, r => (r.Id, Candidate.StatusName(r.Status)));
+    }
+
     // ---- Lists ----
 
     sealed record Loaded(Candidate Candidate, Person Person, string? UnitName, Attestation? Latest);

@@ -245,6 +245,18 @@ public sealed class RoundService(GrassrootsDb db, CurrentUser user, TimeProvider
             counts.Where(c => c.UnitId == q.UnitId).Sum(c => c.Count), counts.Where(c => c.UnitId == q.UnitId && c.Status == CandidateStatus.Approved).Sum(c => c.Count))).ToList();
     }
 
+    /// <summary>The dispatching units of the round's region with their quota (0 when none is set), for the quota form.</summary>
+    public async Task<IReadOnlyList<QuotaDto>> QuotaChoicesAsync(Guid roundId, CancellationToken ct)
+    {
+        SelectionAccess.Manage(user);
+        var round = await db.SelectionRounds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roundId, ct) ?? throw new NotFoundException("该选派批次");
+        var path = round.RegionPath;
+        var units = await db.Units.AsNoTracking().Where(u => u.IsDispatching && u.RegionPath.StartsWith(path))
+            .OrderBy(u => u.Level).ThenBy(u => u.RegionPath).ThenBy(u => u.Name).ToListAsync(ct);
+        var set = (await QuotasAsync(roundId, ct)).ToDictionary(q => q.UnitId);
+        return units.Select(u => set.TryGetValue(u.Id, out var q) ? q : new QuotaDto(u.Id, u.Name, SelectionNames.RegionName(u.RegionCode), 0, 0, 0)).ToList();
+    }
+
     /// <summary>Replaces the round's quotas (a unit left out has none). All or nothing.</summary>
     public async Task<IReadOnlyList<QuotaDto>> SetQuotasAsync(Guid roundId, IReadOnlyList<QuotaInput> quotas, CancellationToken ct)
     {
@@ -384,6 +396,15 @@ public sealed class RoundService(GrassrootsDb db, CurrentUser user, TimeProvider
         foreach (var (v, _) in shares.OrderByDescending(s => s.exact - Math.Floor(s.exact)).ThenByDescending(s => s.v.Households).ThenBy(s => s.v.Code.Value, StringComparer.Ordinal).Take(rest - given))
             result[v.Id]++;
         return result;
+    }
+
+    public async Task<DemandRow> GetDemandAsync(Guid roundId, Guid demandId, CancellationToken ct)
+    {
+        SelectionAccess.Take(user);
+        await RequireRoundAsync(roundId, ct);
+        var row = await db.VillageDemands.AsNoTracking().Where(d => d.Id == demandId && d.RoundId == roundId).Join(db.Villages, d => d.VillageId, v => v.Id, (d, v) => new { d, v })
+            .FirstOrDefaultAsync(ct) ?? throw new NotFoundException("该村的需求");
+        return ToRow(row.d, row.v);
     }
 
     public async Task<DemandRow> UpdateDemandAsync(Guid roundId, Guid demandId, DemandInput input, CancellationToken ct)

@@ -63,6 +63,13 @@ public static class GrassrootsServices
         services.AddScoped<Codes.CodeTableService>();
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
         services.AddScoped<AuditRetention>();
+        services.Configure<Manage.ManageOptions>(config.GetSection(Manage.ManageOptions.Section));
+        services.AddScoped<Manage.CadreService>();
+        services.AddScoped<Manage.CheckInBatchWriter>();
+        services.AddScoped<Manage.CheckInService>();
+        services.AddScoped<Manage.KeyPeriodService>();
+        services.AddScoped<Manage.LeaveService>();
+        services.AddScoped<Manage.OnPostService>();
         return services;
     }
 }

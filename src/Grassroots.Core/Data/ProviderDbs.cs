@@ -22,5 +22,8 @@ public sealed class PostgresGrassrootsDb(DbContextOptions<PostgresGrassrootsDb> 
         b.Entity<Regions.Village>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Regions.Community>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Unit>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Manage.CheckIn>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Manage.LeaveRequest>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Manage.KeyPeriod>().Property(p => p.RegionPath).UseCollation("C");
     }
 }

@@ -52,12 +52,9 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         if (batch.Count == 0) return [];
         var o = options.Value;
         var persons = batch.Select(b => b.PersonId).Distinct().ToList();
-        var keys = batch.Select(b => b.Payload.ClientKey).Distinct().ToList();
         var rows = db.CheckIns.IgnoreQueryFilters().AsNoTracking();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var stored = (await rows.Where(c => persons.Contains(c.PersonId) && keys.Contains(c.ClientKey)).ToListAsync(ct))
-            .ToDictionary(c => (c.PersonId, c.ClientKey));
         var posts = (await db.Postings.IgnoreQueryFilters().AsNoTracking()
                 .Where(p => persons.Contains(p.PersonId) && p.Status == PostingStatus.Active)
                 .OrderBy(p => p.StartDate)
@@ -73,24 +70,20 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
             .GroupBy(c => c.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(c => new CheckInTrace(c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToList());
 
-        var outcomes = new CheckInOutcome?[batch.Count];
+        // Judge every check-in as new; a key stored before shows itself when its insert is skipped.
+        var refusals = new string?[batch.Count];
         var fresh = new Dictionary<(Guid, string), (int Index, CheckIn Row)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var s = batch[i];
             var key = (s.PersonId, s.Payload.ClientKey);
-            if (stored.TryGetValue(key, out var existing))
-            {
-                outcomes[i] = Again(existing, s);
-                continue;
-            }
-            if (fresh.ContainsKey(key)) continue; // answered after the insert, from the row that wins
+            if (fresh.ContainsKey(key)) continue; // answered from the row that wins
             if (!traces.TryGetValue(s.PersonId, out var mine)) traces[s.PersonId] = mine = [];
             var post = posts.GetValueOrDefault(s.PersonId);
             var verdict = CheckInRules.Judge(s.Payload, post, s.ReceivedAtUtc, mine, o);
             if (verdict.Refusal is { } refusal)
             {
-                outcomes[i] = new(CheckInOutcomeKind.Refused, null, refusal);
+                refusals[i] = refusal;
                 continue;
             }
             var p = s.Payload;
@@ -119,32 +112,39 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         }
 
         var inserted = await InsertAsync([.. fresh.Values.Select(f => f.Row)], ct);
-        var lost = fresh.Where(f => !inserted.Contains(f.Value.Row.Id)).Select(f => f.Key).ToList();
-        if (lost.Count > 0)
+        // Keys already stored (a resend, or another writer's commit a moment ago) and refused ones (a resend of a stored
+        // check-in is answered as the first time even when a rule would now refuse it): their stored rows, in one read.
+        var lookup = fresh.Where(f => !inserted.Contains(f.Value.Row.Id)).Select(f => f.Key)
+            .Concat(Enumerable.Range(0, batch.Count).Where(i => refusals[i] is not null).Select(i => (batch[i].PersonId, batch[i].Payload.ClientKey)))
+            .Distinct().ToList();
+        var stored = new Dictionary<(Guid, string), CheckIn>();
+        if (lookup.Count > 0)
         {
-            // Another writer committed the same key between our read and our insert: its row is the answer.
-            var lostPersons = lost.Select(k => k.Item1).Distinct().ToList();
-            var lostKeys = lost.Select(k => k.Item2).Distinct().ToList();
-            foreach (var c in await rows.Where(c => lostPersons.Contains(c.PersonId) && lostKeys.Contains(c.ClientKey)).ToListAsync(ct))
+            var lookupPersons = lookup.Select(k => k.Item1).Distinct().ToList();
+            var lookupKeys = lookup.Select(k => k.Item2).Distinct().ToList();
+            foreach (var c in await rows.Where(c => lookupPersons.Contains(c.PersonId) && lookupKeys.Contains(c.ClientKey)).ToListAsync(ct))
                 stored[(c.PersonId, c.ClientKey)] = c;
         }
+
+        var outcomes = new CheckInOutcome[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i] is not null) continue;
             var s = batch[i];
             var key = (s.PersonId, s.Payload.ClientKey);
+            if (refusals[i] is { } refusal)
+            {
+                outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal);
+                continue;
+            }
             var (index, row) = fresh[key];
             outcomes[i] = inserted.Contains(row.Id)
                 ? i == index ? new(CheckInOutcomeKind.Created, CheckInAnswer.From(row), null) : Again(row, s)
                 : Again(stored.TryGetValue(key, out var winner) ? winner : throw new InvalidOperationException("A check-in key conflicted but its row is missing."), s);
         }
 
-        foreach (var (index, row) in fresh.Values.Where(f => inserted.Contains(f.Row.Id)))
-            db.AuditEntries.Add(AuditRow(batch[index], row));
-        await db.SaveChangesAsync(ct);
+        await InsertAuditAsync([.. fresh.Values.Where(f => inserted.Contains(f.Row.Id)).Select(f => AuditRow(batch[f.Index], f.Row))], ct);
         await tx.CommitAsync(ct);
-        db.ChangeTracker.Clear();
-        return outcomes!;
+        return outcomes;
     }
 
     static CheckInOutcome Again(CheckIn stored, CheckInSubmission s) =>
@@ -178,6 +178,31 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         sql.Append(" ON CONFLICT (\"PersonId\", \"ClientKey\") DO NOTHING RETURNING \"Id\" AS \"Value\"");
         var ids = await db.Database.SqlQueryRaw<Guid>(sql.ToString(), args.ToArray()!).ToListAsync(ct);
         return [.. ids];
+    }
+
+    static readonly string[] AuditColumns = ["Id", "AtUtc", "UserId", "UserName", "Event", "ObjectType", "ObjectId", "Result", "ClientAddress", "After"];
+
+    /// <summary>The audit rows in one multi-row insert, inside the batch's transaction (append-only, like every audit row).</summary>
+    async Task InsertAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0) return;
+        var sql = new StringBuilder("INSERT INTO \"AuditEntries\" (");
+        sql.Append(string.Join(", ", AuditColumns.Select(c => "\"" + c + "\""))).Append(") VALUES ");
+        var args = new List<object?>(entries.Count * AuditColumns.Length);
+        for (var r = 0; r < entries.Count; r++)
+        {
+            var a = entries[r];
+            if (r > 0) sql.Append(", ");
+            sql.Append('(');
+            for (var k = 0; k < AuditColumns.Length; k++)
+            {
+                if (k > 0) sql.Append(", ");
+                sql.Append('{').Append(args.Count + k).Append('}');
+            }
+            sql.Append(')');
+            args.AddRange([a.Id, a.AtUtc, a.UserId, a.UserName, a.Event, a.ObjectType, a.ObjectId, a.Result, a.ClientAddress, a.After]);
+        }
+        await db.Database.ExecuteSqlRawAsync(sql.ToString(), args.ToArray()!, ct);
     }
 
     static AuditEntry AuditRow(CheckInSubmission s, CheckIn c) => new()

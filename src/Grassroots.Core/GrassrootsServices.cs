@@ -68,6 +68,13 @@ public static class GrassrootsServices
         services.AddSingleton<Dispatch.PlanRunQueue>();
         services.AddScoped<Selection.RoundService>();
         services.AddScoped<Selection.CandidateService>();
+        services.Configure<Manage.ManageOptions>(config.GetSection(Manage.ManageOptions.Section));
+        services.AddScoped<Manage.CadreService>();
+        services.AddScoped<Manage.CheckInBatchWriter>();
+        services.AddScoped<Manage.CheckInService>();
+        services.AddScoped<Manage.KeyPeriodService>();
+        services.AddScoped<Manage.LeaveService>();
+        services.AddScoped<Manage.OnPostService>();
         return services;
     }
 }

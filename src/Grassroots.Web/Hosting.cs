@@ -9,6 +9,7 @@ using Grassroots.Web.Audit;
 using Grassroots.Web.Common;
 using Grassroots.Web.Components;
 using Grassroots.Web.Exchange;
+using Grassroots.Web.Manage;
 using Grassroots.Web.People;
 using Grassroots.Web.Dispatch;
 using Grassroots.Web.Regions;
@@ -111,6 +112,9 @@ internal static class Hosting
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         services.AddHttpContextAccessor();
+        // Check-ins are committed in groups by one background writer per instance (see CheckInWriter).
+        services.AddSingleton<Grassroots.Manage.CheckInWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Grassroots.Manage.CheckInWriter>());
         return builder;
     }
 
@@ -217,6 +221,7 @@ internal static class Hosting
         app.MapAuditEndpoints();
         app.MapPlanEndpoints();
         Selection.SelectionEndpoints.MapSelectionEndpoints(app);
+        app.MapManageEndpoints();
         app.MapCultureSwitch();
         app.MapRazorComponents<App>();
         return app;

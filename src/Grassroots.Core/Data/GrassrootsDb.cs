@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Grassroots.Audit;
 using Grassroots.Codes;
 using Grassroots.Dispatch;
+using Grassroots.Manage;
 using Grassroots.People;
 using Grassroots.Regions;
 using Grassroots.Security;
@@ -40,6 +41,9 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
     public DbSet<TeamPlacement> TeamPlacements => Set<TeamPlacement>();
     public DbSet<PlanLock> PlanLocks => Set<PlanLock>();
     public DbSet<PlanGap> PlanGaps => Set<PlanGap>();
+    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<LeaveRequest> LeaveRequests => Set<LeaveRequest>();
+    public DbSet<KeyPeriod> KeyPeriods => Set<KeyPeriod>();
     public DbSet<CodeEntry> Codes => Set<CodeEntry>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -140,6 +144,52 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
             e.HasQueryFilter(x => x.RegionPath.StartsWith(ScopePrefix) || x.HomeRegionPath.StartsWith(ScopePrefix));
         });
 
+        b.Entity<CheckIn>(e =>
+        {
+            e.Property(x => x.ClientKey).HasMaxLength(CheckInRules.MaxKeyLength);
+            e.Property(x => x.PayloadHash).HasMaxLength(64);
+            e.Property(x => x.Reason).HasMaxLength(CheckInRules.MaxReasonLength);
+            e.Property(x => x.RegionPath).HasMaxLength(100);
+            e.Property(x => x.ReviewedBy).HasMaxLength(100);
+            e.Property(x => x.ReviewNote).HasMaxLength(200);
+            e.HasOne(x => x.Person).WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Village).WithMany().HasForeignKey(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Posting>().WithMany().HasForeignKey(x => x.PostingId).OnDelete(DeleteBehavior.Restrict);
+            // Idempotency: a client key is unique per person; the writer inserts with ON CONFLICT on this index.
+            e.HasIndex(x => new { x.PersonId, x.ClientKey }).IsUnique();
+            e.HasIndex(x => new { x.PersonId, x.AtUtc });
+            e.HasIndex(x => new { x.RegionPath, x.Date });
+            e.HasIndex(x => x.Date);
+        });
+
+        b.Entity<LeaveRequest>(e =>
+        {
+            e.Property(x => x.RegionPath).HasMaxLength(100);
+            e.Property(x => x.Reason).HasMaxLength(200);
+            e.Property(x => x.Destination).HasMaxLength(100);
+            e.Property(x => x.KeyPeriodName).HasMaxLength(50);
+            e.Property(x => x.DecidedBy).HasMaxLength(100);
+            e.Property(x => x.DecisionNote).HasMaxLength(200);
+            e.Property(x => x.ReturnNote).HasMaxLength(200);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne(x => x.Person).WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Village).WithMany().HasForeignKey(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Posting>().WithMany().HasForeignKey(x => x.PostingId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.PersonId, x.StartDate });
+            e.HasIndex(x => new { x.RegionPath, x.Status });
+            e.HasIndex(x => new { x.Status, x.EndDate });
+        });
+
+        b.Entity<KeyPeriod>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(50);
+            e.Property(x => x.Note).HasMaxLength(200);
+            e.Property(x => x.RegionPath).HasMaxLength(100);
+            e.Property(x => x.CreatedBy).HasMaxLength(100);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.RegionPath, x.StartDate });
+        });
+
         b.Entity<PersonHistory>(e =>
         {
             e.Property(h => h.Value).HasMaxLength(200);
@@ -174,6 +224,9 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
         {
             e.Property(u => u.DisplayName).HasMaxLength(100);
             e.Property(u => u.ScopeCode).HasMaxLength(12);
+            // A stationed cadre's account: one per person.
+            e.HasOne<Person>().WithMany().HasForeignKey(u => u.PersonId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(u => u.PersonId).IsUnique();
         });
 
         b.Entity<TeamPlan>(e =>

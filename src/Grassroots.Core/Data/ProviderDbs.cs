@@ -24,5 +24,12 @@ public sealed class PostgresGrassrootsDb(DbContextOptions<PostgresGrassrootsDb> 
         b.Entity<Unit>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Selection.SelectionRound>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Selection.Candidate>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Manage.CheckIn>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Manage.LeaveRequest>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Manage.KeyPeriod>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Person>().Property(p => p.StationedRegionPath).UseCollation("C");
+        b.Entity<Dispatch.Posting>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Dispatch.Posting>().Property(p => p.HomeRegionPath).UseCollation("C");
+        b.Entity<Dispatch.TeamPlan>().Property(p => p.RegionPath).UseCollation("C");
     }
 }

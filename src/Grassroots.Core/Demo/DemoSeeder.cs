@@ -71,7 +71,14 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
         new("sysadmin", "系统管理员", Roles.SystemAdmin, null, "系统管理员（不查看人员数据）"),
         new("secadmin", "安全管理员", Roles.SecurityAdmin, null, "安全管理员（不查看人员数据）"),
         new("auditor", "审计管理员", Roles.AuditAdmin, null, "审计管理员（查询审计日志）"),
+        new(CadreUserName, "驻村第一书记", Roles.Cadre, null, "驻村干部（普兰镇一个村的第一书记：签到、请销假）"),
     ];
+
+    /// <summary>The demo's stationed cadre: the first secretary of the first village of Pulan town (普兰镇, 542521100).</summary>
+    public const string CadreUserName = "ali.cadre";
+
+    /// <summary>The township whose first village's first secretary holds <see cref="CadreUserName"/>.</summary>
+    public const string CadreTownshipCode = "542521100";
 
     /// <summary>
     /// Whether a cadre meets the demo's first-secretary rules (S-SEL-9 default) on <paramref name="on"/>:
@@ -103,7 +110,7 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
             return false;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var a in Accounts)
+        foreach (var a in Accounts.Where(a => a.Role != Roles.Cadre))
             await accounts.CreateUserAsync(a.UserName, a.DisplayName, Password, [a.Role], a.ScopeCode, ct);
 
         var villages = DemoRegistry.Villages();
@@ -143,11 +150,27 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
         }
         finally
         {
-            db.ChangeTracker.Clear();
             db.ChangeTracker.AutoDetectChangesEnabled = true;
         }
         await DemoDispatch.PublishAsync(db, planning, completedRound.Id, ct);
+        db.ChangeTracker.Clear();
+        await CreateCadreAccountAsync(ct);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>Gives the first secretary of Pulan town's first village the <see cref="CadreUserName"/> account.</summary>
+    async Task CreateCadreAccountAsync(CancellationToken ct)
+    {
+        var account = Accounts.Single(a => a.UserName == CadreUserName);
+        var secretaries = await db.Postings.IgnoreQueryFilters().AsNoTracking()
+            .Where(p => p.Role == Dispatch.PostingRole.FirstSecretary && p.Status == Dispatch.PostingStatus.Active && p.RegionPath.Contains("/" + CadreTownshipCode + "/"))
+            .Select(p => new { p.PersonId, p.Person!.Name, p.VillageCode })
+            .ToListAsync(ct);
+        // A village (村), not the town's residents' committee (居委会).
+        var post = secretaries.Where(p => Regions.RegionCatalog.Embedded.Find(p.VillageCode.Value)?.Level == Regions.RegionLevel.Village)
+            .OrderBy(p => p.VillageCode.Value, StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new InvalidOperationException("The demo data set has no first secretary in a village of Pulan town.");
+        await accounts.CreateUserAsync(account.UserName, post.Name, Password, [Roles.Cadre], null, ct, post.PersonId);
     }
 }

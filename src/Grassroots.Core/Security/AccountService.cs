@@ -75,17 +75,29 @@ public sealed class AccountService(
     }
 
     /// <summary>
-    /// Creates an account. Roles must respect 三员分立; business roles need a scope region that exists.
-    /// Throws <see cref="ValidationException"/> with Chinese messages.
+    /// Creates an account. Roles must respect 三员分立; business roles need a scope region that exists; a stationed
+    /// cadre's account (<see cref="Roles.Cadre"/>) instead belongs to one cadre (<paramref name="personId"/>, one account
+    /// per person) and has no region scope. Throws <see cref="ValidationException"/> with Chinese messages.
     /// </summary>
-    public async Task<AppUser> CreateUserAsync(string userName, string displayName, string password, IReadOnlyCollection<string> roles, string? scopeCode, CancellationToken ct)
+    public async Task<AppUser> CreateUserAsync(string userName, string displayName, string password, IReadOnlyCollection<string> roles, string? scopeCode, CancellationToken ct, Guid? personId = null)
     {
         var errors = new ValidationErrors();
         if (roles.Count == 0) errors.Add("roles", "至少需要一个角色。");
         if (Roles.CheckCombination(roles) is { } roleError) errors.Add("roles", roleError);
         var isAdmin = roles.Any(Roles.Administrators.Contains);
+        var isCadre = roles.Contains(Roles.Cadre);
         if (isAdmin && !string.IsNullOrWhiteSpace(scopeCode)) errors.Add("scope", "三员管理员不查看人员数据，不能设置数据范围。");
-        if (!isAdmin)
+        if (!isCadre && personId is not null) errors.Add("person", "只有驻村干部账号关联本人的人员信息。");
+        if (isCadre)
+        {
+            if (!string.IsNullOrWhiteSpace(scopeCode)) errors.Add("scope", "驻村干部账号只看本人和本工作队，不设置数据范围。");
+            if (personId is not { } pid) errors.Add("person", "驻村干部账号必须关联本人的人员信息。");
+            else if (await db.People.IgnoreQueryFilters().Where(p => p.Id == pid).Select(p => (People.PersonKind?)p.Kind).FirstOrDefaultAsync(ct) is not { } kind)
+                errors.Add("person", "关联的人员不存在。");
+            else if (kind != People.PersonKind.Cadre) errors.Add("person", "只有驻村干部可以开设驻村干部账号。");
+            else if (await db.Users.AnyAsync(u => u.PersonId == pid, ct)) errors.Add("person", "该干部已有账号，每人只能有一个账号。");
+        }
+        else if (!isAdmin)
         {
             if (string.IsNullOrWhiteSpace(scopeCode)) errors.Add("scope", "业务账号必须设置数据范围（区划代码）。");
             else if (RegionCatalog.Embedded.Find(scopeCode.Trim()) is null && !await db.Regions.AnyAsync(r => r.Code == RegionCode.Parse(scopeCode.Trim()), ct))
@@ -98,7 +110,8 @@ public sealed class AccountService(
         {
             UserName = userName.Trim(),
             DisplayName = displayName.Trim(),
-            ScopeCode = isAdmin ? null : scopeCode!.Trim(),
+            ScopeCode = isAdmin || isCadre ? null : scopeCode!.Trim(),
+            PersonId = isCadre ? personId : null,
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
             PasswordChangedAtUtc = clock.GetUtcNow().UtcDateTime,
             LockoutEnabled = true,

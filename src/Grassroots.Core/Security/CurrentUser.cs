@@ -19,6 +19,8 @@ public sealed class CurrentUser
     public string ScopePath { get; private set; } = NoScope;
     public string? ScopeCode { get; private set; }
     public PersonKind? KindLimit { get; private set; }
+    /// <summary>The person behind a stationed cadre's account; null for every other account.</summary>
+    public Guid? PersonId { get; private set; }
     public string? ClientAddress { get; set; }
 
     public bool IsAuthenticated => Id is not null;
@@ -35,6 +37,7 @@ public sealed class CurrentUser
         ScopeCode = isAdmin ? null : user.ScopeCode;
         ScopePath = isAdmin || scopePath is null || !Roles.Overlaps(Security.Roles.RegistryStaff) ? NoScope : scopePath;
         KindLimit = Security.Roles.KindLimit(Roles);
+        PersonId = Roles.Contains(Security.Roles.Cadre) ? user.PersonId : null;
     }
 
     /// <summary>The command-line and background jobs: sees everything, named in the audit trail.</summary>

@@ -6,6 +6,7 @@ using Grassroots.Data;
 using Grassroots.Demo;
 using Grassroots.People;
 using Grassroots.Regions;
+using Grassroots.Security;
 using Grassroots.Selection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -446,23 +447,66 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
             return (await db.People.CountAsync(TestContext.Current.CancellationToken), await db.Villages.CountAsync(TestContext.Current.CancellationToken));
         });
 
+        // A cadre is seen from the home unit's node and, while stationed, from the village's (S-MNG-7).
+        bool SeenFrom(Person p, string code) => p.RegionCode.Value.StartsWith(code, StringComparison.Ordinal)
+            || (p.StationedRegionPath?.Contains("/" + code + "/", StringComparison.Ordinal) ?? false);
         Assert.Equal((616 + DemoSeeder.ReserveCadreCount, 145), await CountAs("ali.prefecture"));
-        // A county sees its own people and the cadres stationed in its villages (postings extend scope).
-        bool StationedIn(Person p, string prefix) => p.StationedRegionPath?.Contains("/" + prefix + "/", StringComparison.Ordinal) == true;
         var pulan = await CountAs("pulan.county");
-        Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542521" || StationedIn(p, "542521")), pulan.People);
-        Assert.True(Data.People.Count(p => p.RegionCode.CountyPrefix != "542521" && StationedIn(p, "542521")) > 0);
-        Assert.InRange(pulan.People, 20, 100);
+        Assert.Equal(Data.People.Count(p => SeenFrom(p, "542521")), pulan.People);
+        Assert.InRange(pulan.People, 40, 150);
         Assert.Equal(10, pulan.Villages);
         var zanda = await CountAs("zanda.county");
-        Assert.Equal(Data.People.Count(p => p.RegionCode.CountyPrefix == "542522" || StationedIn(p, "542522")), zanda.People);
+        Assert.Equal(Data.People.Count(p => SeenFrom(p, "542522")), zanda.People);
         Assert.Equal(16, zanda.Villages);
         var town = await CountAs("pulan.township");
-        Assert.Equal(Data.People.Count(p => p.RegionCode.Value == "542521100" || StationedIn(p, "542521100")), town.People);
-        Assert.InRange(town.People, 1, 40); // the town government's own cadres and those stationed in its villages
+        Assert.Equal(Data.People.Count(p => SeenFrom(p, "542521100")), town.People);
+        Assert.InRange(town.People, 20, 60); // the town government's own cadres and the teams in its six villages
         Assert.Equal(6, town.Villages);
         Assert.Equal((118, 0), await CountAs("dayu.civil"));
         Assert.Equal((0, 0), await CountAs("sysadmin"));
+    }
+
+    [Fact]
+    public async Task Postings_StationEveryAliCadre_OneFirstSecretaryPerVillage_NeverInTheirOwnCounty()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var postings = await fixture.Services.WithSystemDbAsync(db => db.Postings.IgnoreQueryFilters().AsNoTracking().ToListAsync(ct));
+        var people = Data.People.ToDictionary(p => p.Id);
+        var villages = Data.Villages.ToDictionary(v => v.Id);
+
+        Assert.Equal(DemoSeeder.CadreCount, postings.Count);
+        Assert.Equal(DemoSeeder.CadreCount, postings.Select(p => p.PersonId).Distinct().Count());
+        var secretaries = postings.Where(p => p.Role == Dispatch.PostingRole.FirstSecretary).ToList();
+        Assert.Equal(DemoSeeder.VillageCount, secretaries.Select(p => p.VillageId).Distinct().Count());
+        Assert.All(secretaries, p => Assert.True(DemoSeeder.IsFirstSecretaryCandidate(people[p.PersonId], DemoSeeder.ReferenceDate)));
+        Assert.All(postings, p =>
+        {
+            var person = people[p.PersonId];
+            var village = villages[p.VillageId];
+            Assert.Equal(village.RegionPath, p.RegionPath);
+            Assert.Equal(village.RegionPath, person.StationedRegionPath);
+            Assert.Equal(person.RegionPath, p.HomeRegionPath);
+            Assert.False(person.RegionPath.Contains("/" + village.Code.CountyPrefix + "/", StringComparison.Ordinal), $"{person.Name} is stationed in the county of their own unit.");
+        });
+        var teams = postings.GroupBy(p => p.VillageId).Select(g => g.Count()).ToList();
+        Assert.Equal(DemoSeeder.VillageCount, teams.Count);
+        Assert.InRange(teams.Max() - teams.Min(), 0, 1);
+    }
+
+    [Fact]
+    public async Task CadreAccount_BelongsToAFirstSecretaryInAPulanTownVillage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (personId, roles) = await fixture.Services.WithSystemDbAsync(async db =>
+        {
+            var user = await db.Users.SingleAsync(u => u.UserName == DemoSeeder.CadreUserName, ct);
+            var names = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name).ToListAsync(ct);
+            return (user.PersonId, names);
+        });
+        Assert.Equal([Roles.Cadre], roles);
+        var posting = await fixture.Services.WithSystemDbAsync(db => db.Postings.IgnoreQueryFilters().AsNoTracking().SingleAsync(p => p.PersonId == personId, ct));
+        Assert.Equal(Dispatch.PostingRole.FirstSecretary, posting.Role);
+        Assert.Equal("542521100201", posting.VillageCode.Value);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed class RolesTests
     [InlineData(Roles.SystemAdmin)]
     [InlineData(Roles.SecurityAdmin)]
     [InlineData(Roles.AuditAdmin)]
+    [InlineData(Roles.Cadre)]
     [InlineData(Roles.CountyOrg, Roles.CivilAffairs)]
     [InlineData(Roles.Township, Roles.CivilAffairs)]
     [InlineData(Roles.PrefectureOrg, Roles.CountyOrg, Roles.Township)]
@@ -40,8 +41,16 @@ public sealed class RolesTests
     [InlineData("安全管理员不能兼任业务角色（三员分立）。", Roles.PrefectureOrg, Roles.SecurityAdmin)]
     [InlineData("审计管理员不能兼任业务角色（三员分立）。", Roles.AuditAdmin, Roles.Township)]
     [InlineData("审计管理员不能兼任业务角色（三员分立）。", Roles.AuditAdmin, Roles.CivilAffairs)]
+    [InlineData("系统管理员不能兼任业务角色（三员分立）。", Roles.SystemAdmin, Roles.Cadre)]
     public void CheckCombination_RefusesAnAdministratorWithABusinessRole(string expected, params string[] roles) =>
         Assert.Equal(expected, Roles.CheckCombination(roles));
+
+    [Theory]
+    [InlineData(Roles.Cadre, Roles.Township)]
+    [InlineData(Roles.CountyOrg, Roles.Cadre)]
+    [InlineData(Roles.Cadre, Roles.PrefectureOrg)]
+    public void CheckCombination_KeepsAStationedCadresAccountApartFromTheOffices(params string[] roles) =>
+        Assert.Contains("不能审批自己的请假", Roles.CheckCombination(roles));
 
     [Theory]
     [InlineData("root")]
@@ -73,6 +82,8 @@ public sealed class RolesTests
         Assert.Empty(Roles.Administrators.Intersect(Roles.RegistryStaff));
         Assert.Empty(Roles.Administrators.Intersect(Roles.MayReveal));
         Assert.DoesNotContain(Roles.Township, Roles.MayReveal);
-        Assert.Equal(Roles.All.Order(StringComparer.Ordinal), Roles.Administrators.Union(Roles.RegistryStaff).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(Roles.Cadre, Roles.RegistryStaff);
+        Assert.DoesNotContain(Roles.Cadre, Roles.ManageStaff);
+        Assert.Equal(Roles.All.Order(StringComparer.Ordinal), Roles.Administrators.Union(Roles.RegistryStaff).Append(Roles.Cadre).Order(StringComparer.Ordinal));
     }
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Check-in ingestion over HTTP against PostgreSQL (wrk), side by side with pgbench inserting the same rows one per
+# transaction into the same server. The figures go in docs/benchmarks.md.
+#
+#   bench/checkin-load.sh                      a throwaway PostgreSQL of its own (scripts/pg-throwaway)
+#   GRASSROOTS_BENCH_PG="Host=…;Port=…;Username=postgres" bench/checkin-load.sh    an existing server
+#
+# Settings (environment): CONNECTIONS (32: wrk connections = pgbench clients), DURATION (30 s each run),
+# ACCOUNTS (200 cadres, each with its own bearer token), GROUP_COMMIT (true; false: one transaction per check-in),
+# PORT (5090).
+#
+# Steps: build (Release); a fresh database gr_bench_checkin with the demo data set (616 stationed cadres); the app
+# started as operators run it (dotnet Grassroots.Web.dll, Production); N cadre accounts and their tokens; pgbench
+# with C clients inserting rows shaped like "CheckIns" (same columns, same unique index) one per transaction; wrk
+# with C connections posting new check-ins (unique client keys) for the same time. Then both rates and latencies.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-30}
+ACCOUNTS=${ACCOUNTS:-200}
+GROUP_COMMIT=${GROUP_COMMIT:-true}
+PORT=${PORT:-5090}
+work=$(mktemp -d "${TMPDIR:-/tmp}/grassroots-checkin-bench.XXXXXX")
+app_pid=""
+pg_dir=""
+
+say() { printf '\n==> %s\n' "$*"; }
+cleanup() {
+  local status=$?
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  [ -n "$pg_dir" ] && { "$root/scripts/pg-throwaway" stop "$pg_dir" || true; rm -rf "$pg_dir"; }
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+
+# --- tools -------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  say "Installing wrk"
+  sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq wrk >/dev/null
+fi
+command -v pgbench >/dev/null || { echo "pgbench missing: install the postgresql-client package" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl missing" >&2; exit 1; }
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+if [ -z "${GRASSROOTS_BENCH_PG:-}" ]; then
+  pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/grassroots-bench-pg.XXXXXX")
+  say "Starting a throwaway PostgreSQL"
+  GRASSROOTS_BENCH_PG=$("$root/scripts/pg-throwaway" start "$pg_dir")
+fi
+pg_host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$GRASSROOTS_BENCH_PG")
+pg_port=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$GRASSROOTS_BENCH_PG")
+pg_user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$GRASSROOTS_BENCH_PG")
+export PGHOST=$pg_host PGPORT=${pg_port:-5432} PGUSER=${pg_user:-postgres}
+db=gr_bench_checkin
+conn="$GRASSROOTS_BENCH_PG;Database=$db;Maximum Pool Size=100"
+echo "PostgreSQL $(psql -d postgres -Atc 'show server_version') at $PGHOST:$PGPORT, fsync=$(psql -d postgres -Atc 'show fsync'), synchronous_commit=$(psql -d postgres -Atc 'show synchronous_commit'), commit_delay=$(psql -d postgres -Atc 'show commit_delay')"
+
+# --- build and start the application -----------------------------------------------------------
+say "Building (Release)"
+dotnet build -c Release bench/Grassroots.Benchmarks -v q -nologo >/dev/null
+psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -qc "CREATE DATABASE $db"
+
+say "Starting the application on port $PORT (demo data set, group commit $GROUP_COMMIT)"
+ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__Postgres="$conn" Grassroots__Demo=true \
+  Grassroots__Manage__GroupCommit="$GROUP_COMMIT" Logging__LogLevel__Default=Warning \
+  dotnet src/Grassroots.Web/bin/Release/net10.0/Grassroots.Web.dll --urls "http://127.0.0.1:$PORT" >"$work/app.log" 2>&1 &
+app_pid=$!
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
+  kill -0 "$app_pid" 2>/dev/null || { cat "$work/app.log"; exit 1; }
+  sleep 0.5
+done
+curl -sf "http://127.0.0.1:$PORT/health" >/dev/null || { echo "the application did not start" >&2; cat "$work/app.log"; exit 1; }
+
+say "Creating $ACCOUNTS cadre accounts and signing them in"
+dotnet bench/Grassroots.Benchmarks/bin/Release/net10.0/Grassroots.Benchmarks.dll checkin-setup --postgres "$conn" --accounts "$ACCOUNTS" --out "$work/cadres.txt"
+: >"$work/tokens.txt"
+while read -r user lat lon; do
+  token=$(curl -sf -H 'Content-Type: application/json' -d "{\"userName\":\"$user\",\"password\":\"Grassroots-demo-2026\"}" \
+    "http://127.0.0.1:$PORT/api/auth/token" | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+  [ -n "$token" ] || { echo "could not sign in $user" >&2; exit 1; }
+  echo "$token $lat $lon" >>"$work/tokens.txt"
+done <"$work/cadres.txt"
+
+# --- pgbench: the same rows, one per transaction -------------------------------------------------
+say "pgbench: $CONNECTIONS clients, ${DURATION}s, one INSERT per transaction into bench_checkins (LIKE \"CheckIns\" INCLUDING ALL)"
+psql -d "$db" -qc 'DROP TABLE IF EXISTS bench_checkins' -qc 'CREATE TABLE bench_checkins (LIKE "CheckIns" INCLUDING ALL)'
+cat >"$work/insert.sql" <<'SQL'
+INSERT INTO bench_checkins ("Id", "PersonId", "PostingId", "VillageId", "ClientKey", "PayloadHash", "AtUtc", "Date", "ReceivedAtUtc", "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath")
+VALUES (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), md5(random()::text), md5(random()::text), now(), current_date, now(), 30.29 + random() / 100, 81.17 + random() / 100, 20, 150, true, false, NULL, 0, '/540000/542500/542521/542521100/542521100201/');
+SQL
+psql -d "$db" -qc 'CHECKPOINT'
+(cd "$work" && pgbench -n -d "$db" -f insert.sql -c "$CONNECTIONS" -j 2 -T "$DURATION" -l --log-prefix=pgb >"$work/pgbench.txt" 2>&1)
+cat "$work/pgbench.txt" | grep -E "number of clients|number of transactions actually|latency average|tps ="
+# Per-transaction log (pgbench -l): the third column is the transaction's latency in microseconds.
+pg_p99=$(cat "$work"/pgb.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int(NR*0.99)]/1000}')
+pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.txt" | head -n1)
+echo "pgbench p99 latency: $pg_p99 ms"
+
+# --- wrk: check-ins over HTTP ------------------------------------------------------------------
+say "wrk: $CONNECTIONS connections, 2 threads, ${DURATION}s, POST /api/checkins (each a new check-in)"
+psql -d "$db" -qc 'CHECKPOINT'
+CHECKIN_TOKENS="$work/tokens.txt" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/checkin.lua "http://127.0.0.1:$PORT" | tee "$work/wrk.txt"
+api_rate=$(sed -n 's/^summary: .* rate=\([0-9.]*\) .*/\1/p' "$work/wrk.txt")
+api_p99=$(sed -n 's/^summary: .* p99_ms=\([0-9.]*\) .*/\1/p' "$work/wrk.txt")
+stored=$(psql -d "$db" -Atc 'SELECT count(*) FROM "CheckIns"')
+created=$(sed -n 's/^statuses: .*201=\([0-9]*\).*/\1/p' "$work/wrk.txt")
+
+say "Result"
+printf '%-44s %12s %10s\n' "" "per second" "p99 ms"
+printf '%-44s %12s %10s\n' "pgbench, one INSERT per transaction" "$pg_tps" "$pg_p99"
+printf '%-44s %12s %10s\n' "POST /api/checkins (group commit $GROUP_COMMIT)" "$api_rate" "$api_p99"
+echo "check-ins answered 201: ${created:-0}; rows in CheckIns: $stored"
+awk -v a="$api_rate" -v p="$pg_tps" -v l="$api_p99" 'BEGIN { ok = (a >= p && l < 50); printf "target (API rate >= pgbench rate, p99 < 50 ms): %s\n", ok ? "met" : "NOT met" }'

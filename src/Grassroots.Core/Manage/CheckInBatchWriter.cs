@@ -1,0 +1,234 @@
+using System.Text;
+using System.Text.Json;
+using Grassroots.Audit;
+using Grassroots.Data;
+using Grassroots.Dispatch;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Grassroots.Manage;
+
+public enum CheckInOutcomeKind
+{
+    /// <summary>Stored now: 201.</summary>
+    Created,
+    /// <summary>The key was stored before with the same payload: the first answer again, nothing stored (200).</summary>
+    Replayed,
+    /// <summary>The key was stored before with another payload: refused (409).</summary>
+    KeyConflict,
+    /// <summary>A rule refused it (no posting, outside the upload window, off post without a reason): 422, nothing stored.</summary>
+    Refused,
+}
+
+public sealed record CheckInOutcome(CheckInOutcomeKind Kind, CheckInAnswer? Answer, string? Message)
+{
+    public const string KeyConflictMessage = "这个签到编号（clientKey）已用于另一次内容不同的签到，不能更改已提交的签到；新的签到请使用新的编号。";
+}
+
+/// <summary>One check-in waiting to be written, with who sent it (for the audit trail).</summary>
+public sealed record CheckInSubmission(Guid PersonId, Guid? UserId, string UserName, string? ClientAddress, CheckInPayload Payload, DateTime ReceivedAtUtc);
+
+/// <summary>
+/// Writes a batch of check-ins in one transaction and decides each one's answer. Idempotency: a key already stored
+/// (per person) answers with the stored check-in when the payload hash matches and is refused otherwise; within the
+/// batch the first of several identical requests is stored and the others get its answer. New rows go in with one
+/// <c>INSERT … ON CONFLICT (PersonId, ClientKey) DO NOTHING RETURNING Id</c>, so a row that another instance committed
+/// meanwhile is found again instead of duplicated — correct under any concurrency on SQLite and PostgreSQL, because the
+/// unique index, not this process, has the last word. The audit rows (positions masked) are written in the same
+/// transaction. Answers are only returned after COMMIT.
+/// </summary>
+public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> options)
+{
+    static readonly string[] Columns =
+    [
+        "Id", "PersonId", "PostingId", "VillageId", "ClientKey", "PayloadHash", "AtUtc", "Date", "ReceivedAtUtc",
+        "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath",
+    ];
+
+    static readonly JsonSerializerOptions AuditJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(IReadOnlyList<CheckInSubmission> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return [];
+        var o = options.Value;
+        var persons = batch.Select(b => b.PersonId).Distinct().ToList();
+        var rows = db.CheckIns.IgnoreQueryFilters().AsNoTracking();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var posts = (await db.Postings.IgnoreQueryFilters().AsNoTracking()
+                .Where(p => persons.Contains(p.PersonId) && p.Status == PostingStatus.Active)
+                .OrderBy(p => p.StartDate)
+                .Select(p => new { p.PersonId, p.Id, p.VillageId, VillageName = p.Village!.Name, p.RegionPath, p.Village.Latitude, p.Village.Longitude })
+                .ToListAsync(ct))
+            .GroupBy(p => p.PersonId)
+            .ToDictionary(g => g.Key, g => g.Select(p => new CheckInPost(p.Id, p.VillageId, p.VillageName, p.RegionPath, p.Latitude, p.Longitude)).Last());
+        var from = batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays);
+        var to = batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays);
+        var traces = (await rows.Where(c => persons.Contains(c.PersonId) && c.AtUtc >= from && c.AtUtc <= to)
+                .Select(c => new { c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy })
+                .ToListAsync(ct))
+            .GroupBy(c => c.PersonId)
+            .ToDictionary(g => g.Key, g => g.Select(c => new CheckInTrace(c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToList());
+
+        // Judge every check-in as new; a key stored before shows itself when its insert is skipped.
+        var refusals = new string?[batch.Count];
+        var fresh = new Dictionary<(Guid, string), (int Index, CheckIn Row)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = batch[i];
+            var key = (s.PersonId, s.Payload.ClientKey);
+            if (fresh.ContainsKey(key)) continue; // answered from the row that wins
+            if (!traces.TryGetValue(s.PersonId, out var mine)) traces[s.PersonId] = mine = [];
+            var post = posts.GetValueOrDefault(s.PersonId);
+            var verdict = CheckInRules.Judge(s.Payload, post, s.ReceivedAtUtc, mine, o);
+            if (verdict.Refusal is { } refusal)
+            {
+                refusals[i] = refusal;
+                continue;
+            }
+            var p = s.Payload;
+            var row = new CheckIn
+            {
+                PersonId = s.PersonId,
+                PostingId = post!.PostingId,
+                VillageId = post.VillageId,
+                ClientKey = p.ClientKey,
+                PayloadHash = p.PayloadHash,
+                AtUtc = p.AtUtc,
+                Date = CheckInRules.ChinaDate(p.AtUtc),
+                ReceivedAtUtc = s.ReceivedAtUtc,
+                Latitude = p.Latitude,
+                Longitude = p.Longitude,
+                Accuracy = p.Accuracy,
+                DistanceMetres = verdict.DistanceMetres,
+                OnPost = verdict.OnPost,
+                Late = verdict.Late,
+                Reason = p.Reason,
+                Flags = verdict.Flags,
+                RegionPath = post.RegionPath,
+            };
+            fresh[key] = (i, row);
+            mine.Add(new CheckInTrace(row.AtUtc, row.Date, row.Latitude, row.Longitude, row.Accuracy));
+        }
+
+        var inserted = await InsertAsync([.. fresh.Values.Select(f => f.Row)], ct);
+        // Keys already stored (a resend, or another writer's commit a moment ago) and refused ones (a resend of a stored
+        // check-in is answered as the first time even when a rule would now refuse it): their stored rows, in one read.
+        var lookup = fresh.Where(f => !inserted.Contains(f.Value.Row.Id)).Select(f => f.Key)
+            .Concat(Enumerable.Range(0, batch.Count).Where(i => refusals[i] is not null).Select(i => (batch[i].PersonId, batch[i].Payload.ClientKey)))
+            .Distinct().ToList();
+        var stored = new Dictionary<(Guid, string), CheckIn>();
+        if (lookup.Count > 0)
+        {
+            var lookupPersons = lookup.Select(k => k.Item1).Distinct().ToList();
+            var lookupKeys = lookup.Select(k => k.Item2).Distinct().ToList();
+            foreach (var c in await rows.Where(c => lookupPersons.Contains(c.PersonId) && lookupKeys.Contains(c.ClientKey)).ToListAsync(ct))
+                stored[(c.PersonId, c.ClientKey)] = c;
+        }
+
+        var outcomes = new CheckInOutcome[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = batch[i];
+            var key = (s.PersonId, s.Payload.ClientKey);
+            if (refusals[i] is { } refusal)
+            {
+                outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal);
+                continue;
+            }
+            var (index, row) = fresh[key];
+            outcomes[i] = inserted.Contains(row.Id)
+                ? i == index ? new(CheckInOutcomeKind.Created, CheckInAnswer.From(row), null) : Again(row, s)
+                : Again(stored.TryGetValue(key, out var winner) ? winner : throw new InvalidOperationException("A check-in key conflicted but its row is missing."), s);
+        }
+
+        await InsertAuditAsync([.. fresh.Values.Where(f => inserted.Contains(f.Row.Id)).Select(f => AuditRow(batch[f.Index], f.Row))], ct);
+        await tx.CommitAsync(ct);
+        return outcomes;
+    }
+
+    static CheckInOutcome Again(CheckIn stored, CheckInSubmission s) =>
+        stored.PayloadHash == s.Payload.PayloadHash
+            ? new(CheckInOutcomeKind.Replayed, CheckInAnswer.From(stored), null)
+            : new(CheckInOutcomeKind.KeyConflict, null, CheckInOutcome.KeyConflictMessage);
+
+    /// <summary>One multi-row insert that skips keys already present; returns the ids it inserted.</summary>
+    async Task<HashSet<Guid>> InsertAsync(IReadOnlyList<CheckIn> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return [];
+        var sql = new StringBuilder("INSERT INTO \"CheckIns\" (");
+        sql.Append(string.Join(", ", Columns.Select(c => "\"" + c + "\""))).Append(") VALUES ");
+        var args = new List<object?>(batch.Count * Columns.Length);
+        for (var r = 0; r < batch.Count; r++)
+        {
+            var c = batch[r];
+            if (r > 0) sql.Append(", ");
+            sql.Append('(');
+            for (var k = 0; k < Columns.Length; k++)
+            {
+                if (k > 0) sql.Append(", ");
+                sql.Append('{').Append(args.Count + k).Append('}');
+            }
+            sql.Append(')');
+            args.AddRange([
+                c.Id, c.PersonId, c.PostingId, c.VillageId, c.ClientKey, c.PayloadHash, c.AtUtc, c.Date, c.ReceivedAtUtc,
+                c.Latitude, c.Longitude, c.Accuracy, c.DistanceMetres, c.OnPost, c.Late, c.Reason, (int)c.Flags, c.RegionPath,
+            ]);
+        }
+        sql.Append(" ON CONFLICT (\"PersonId\", \"ClientKey\") DO NOTHING RETURNING \"Id\" AS \"Value\"");
+        var ids = await db.Database.SqlQueryRaw<Guid>(sql.ToString(), args.ToArray()!).ToListAsync(ct);
+        return [.. ids];
+    }
+
+    static readonly string[] AuditColumns = ["Id", "AtUtc", "UserId", "UserName", "Event", "ObjectType", "ObjectId", "Result", "ClientAddress", "After"];
+
+    /// <summary>The audit rows in one multi-row insert, inside the batch's transaction (append-only, like every audit row).</summary>
+    async Task InsertAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0) return;
+        var sql = new StringBuilder("INSERT INTO \"AuditEntries\" (");
+        sql.Append(string.Join(", ", AuditColumns.Select(c => "\"" + c + "\""))).Append(") VALUES ");
+        var args = new List<object?>(entries.Count * AuditColumns.Length);
+        for (var r = 0; r < entries.Count; r++)
+        {
+            var a = entries[r];
+            if (r > 0) sql.Append(", ");
+            sql.Append('(');
+            for (var k = 0; k < AuditColumns.Length; k++)
+            {
+                if (k > 0) sql.Append(", ");
+                sql.Append('{').Append(args.Count + k).Append('}');
+            }
+            sql.Append(')');
+            args.AddRange([a.Id, a.AtUtc, a.UserId, a.UserName, a.Event, a.ObjectType, a.ObjectId, a.Result, a.ClientAddress, a.After]);
+        }
+        await db.Database.ExecuteSqlRawAsync(sql.ToString(), args.ToArray()!, ct);
+    }
+
+    static AuditEntry AuditRow(CheckInSubmission s, CheckIn c) => new()
+    {
+        AtUtc = s.ReceivedAtUtc,
+        UserId = s.UserId,
+        UserName = s.UserName,
+        ClientAddress = s.ClientAddress,
+        Event = AuditEvents.Create,
+        ObjectType = nameof(CheckIn),
+        ObjectId = c.Id.ToString(),
+        // The precise position is personal information kept only in the check-in itself (and only as long as the policy
+        // says): the trail records the rest.
+        After = JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["ClientKey"] = c.ClientKey,
+            ["AtUtc"] = c.AtUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["Latitude"] = "****",
+            ["Longitude"] = "****",
+            ["Accuracy"] = c.Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["DistanceMetres"] = c.DistanceMetres.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OnPost"] = c.OnPost ? "True" : "False",
+            ["Late"] = c.Late ? "True" : "False",
+            ["Flags"] = c.Flags.ToString(),
+            ["Reason"] = c.Reason,
+            ["VillageId"] = c.VillageId.ToString(),
+        }, AuditJson),
+    };
+}

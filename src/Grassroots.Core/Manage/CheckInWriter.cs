@@ -1,0 +1,71 @@
+using System.Threading.Channels;
+using Grassroots.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grassroots.Manage;
+
+/// <summary>
+/// Group commit for check-ins: requests put their check-in on a queue and wait; one writer takes everything that is
+/// waiting (up to <see cref="ManageOptions.MaxBatch"/>), writes it in one transaction with
+/// <see cref="CheckInBatchWriter"/> and completes each request after COMMIT returned. While one batch commits the
+/// next one gathers, so a busy server commits many check-ins per disk flush and a quiet one commits each at once —
+/// no timer, no added wait.
+/// </summary>
+/// <remarks>
+/// A request is acknowledged only after its transaction committed; if the process dies first, the phone never got an
+/// answer and sends the same key again, which is harmless. The writer holds nothing between batches, so any number of
+/// instances can run against one database (the unique index decides between them). On shutdown the queue is closed
+/// and what is already on it is written before the host stops.
+/// </remarks>
+public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOptions> options, ILogger<CheckInWriter> log) : BackgroundService
+{
+    sealed record Pending(CheckInSubmission Submission, TaskCompletionSource<CheckInOutcome> Done);
+
+    readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Queues a check-in and waits until its batch committed (or failed).</summary>
+    public async Task<CheckInOutcome> SubmitAsync(CheckInSubmission submission, CancellationToken ct)
+    {
+        var pending = new Pending(submission, new TaskCompletionSource<CheckInOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await queue.Writer.WriteAsync(pending, ct);
+        // Once queued, the write goes ahead even if the caller gives up; a resend of the key finds it.
+        return await pending.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = queue.Reader;
+        var batch = new List<Pending>(options.Value.MaxBatch);
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                using var scope = scopes.CreateScope();
+                scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("checkin-writer");
+                var writer = scope.ServiceProvider.GetRequiredService<CheckInBatchWriter>();
+                var outcomes = await writer.WriteAsync([.. batch.Select(p => p.Submission)], CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "A batch of {Count} check-ins could not be written", batch.Count);
+                foreach (var p in batch) p.Done.TrySetException(e);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+}

@@ -4,14 +4,69 @@ using Grassroots.Matching;
 namespace Grassroots.Benchmarks;
 
 /// <summary>
-/// The reference solver for the dispatch planner: Google OR-Tools' min-cost flow on the same dense network, every
-/// allowed pair. Source → cadre (1) → first-secretary / speaker / member slot group of a village → sink, plus a
-/// cost-0 "not placed" arc per cadre; placing costs the real cost minus B per slot and minus A more for a first
-/// secretary, so the minimum is the lexicographic optimum. Used by the benchmark and, linked, by the tests.
+/// The reference solver for the dispatch planner: Google OR-Tools' min-cost flow (cost-scaling push-relabel). Source →
+/// cadre (1) → first-secretary / speaker / member slot group of a village → sink, plus a cost-0 "not placed" arc per
+/// cadre; placing costs the real cost minus the region's B per slot and minus its A more for a first secretary, so the
+/// minimum is the lexicographic optimum. <see cref="Solve"/> uses every allowed pair (the dense network, small instances
+/// only); <see cref="SolveNearest"/> only each cadre's k nearest allowed villages. Used by the benchmark and, linked,
+/// by the tests.
 /// </summary>
 internal static class OrToolsReference
 {
-    public static DispatchObjective Solve(DispatchInstance instance)
+    /// <summary>The optimum over every allowed pair.</summary>
+    public static DispatchObjective Solve(DispatchInstance instance) => Solve(instance, (c, add) =>
+    {
+        for (var v = 0; v < instance.Villages.Count; v++)
+        {
+            if (instance.IsAllowed(c, v)) add(v);
+        }
+    });
+
+    /// <summary>
+    /// The optimum over the pruned network in which every cadre may only go to the <paramref name="k"/> allowed villages
+    /// nearest (great-circle distance, ties by village order) to its unit.
+    /// </summary>
+    public static DispatchObjective SolveNearest(DispatchInstance instance, int k)
+    {
+        var nearest = NearestVillages(instance, k);
+        return Solve(instance, (c, add) =>
+        {
+            foreach (var v in nearest[instance.UnitIndexOf(c)]) add(v);
+        });
+    }
+
+    /// <summary>For each unit, the k allowed villages nearest to it (chord length orders points as the great circle does).</summary>
+    public static int[][] NearestVillages(DispatchInstance instance, int k)
+    {
+        static (double, double, double) Point(double lat, double lon)
+        {
+            const double toRad = Math.PI / 180.0;
+            return (Math.Cos(lat * toRad) * Math.Cos(lon * toRad), Math.Cos(lat * toRad) * Math.Sin(lon * toRad), Math.Sin(lat * toRad));
+        }
+        var byRegion = instance.Villages.Select((v, i) => (v, i)).GroupBy(x => x.v.Region)
+            .ToDictionary(g => g.Key, g => g.Select(x => (x.i, x.v.County, Point: Point(x.v.Latitude, x.v.Longitude))).ToArray());
+        var result = new int[instance.Units.Count][];
+        Parallel.For(0, instance.Units.Count, u =>
+        {
+            var unit = instance.Units[u];
+            if (!byRegion.TryGetValue(unit.Region, out var villages)) { result[u] = []; return; }
+            var (x, y, z) = Point(unit.Latitude, unit.Longitude);
+            var best = new PriorityQueue<int, (double, int)>(Comparer<(double, int)>.Create((p, q) => q.CompareTo(p)));
+            foreach (var (i, county, (vx, vy, vz)) in villages)
+            {
+                if (county == unit.County) continue;
+                var d = (x - vx) * (x - vx) + (y - vy) * (y - vy) + (z - vz) * (z - vz);
+                if (best.Count < k) best.Enqueue(i, (d, i));
+                else if (best.TryPeek(out _, out var worst) && (d, i).CompareTo(worst) < 0) best.EnqueueDequeue(i, (d, i));
+            }
+            var list = new int[best.Count];
+            for (var j = list.Length - 1; j >= 0; j--) list[j] = best.Dequeue();
+            result[u] = list;
+        });
+        return result;
+    }
+
+    static DispatchObjective Solve(DispatchInstance instance, Action<int, Action<int>> villagesOf)
     {
         var weights = DispatchSolver.Weights(instance);
         int n = instance.Cadres.Count, m = instance.Villages.Count;
@@ -27,14 +82,13 @@ internal static class OrToolsReference
             flow.AddArcWithCapacityAndUnitCost(cadre0 + c, sink, 1, 0);
             var cadre = instance.Cadres[c];
             var (a, b) = weights.TryGetValue(instance.UnitOf(c).Region, out var w) ? (w.FirstSecretaryWeight, w.SlotWeight) : (0, 0);
-            for (var v = 0; v < m; v++)
+            villagesOf(c, v =>
             {
-                if (!instance.IsAllowed(c, v)) continue;
                 var cost = instance.Cost(c, v);
                 if (cadre.FirstSecretaryEligible) placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + c, Fs(v), 1, cost - a - b), c, v, true));
                 if (cadre.Speaker && instance.Villages[v].NeedsSpeaker) placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + c, Spk(v), 1, cost - b), c, v, false));
                 placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + c, Mem(v), 1, cost - b), c, v, false));
-            }
+            });
         }
         for (var v = 0; v < m; v++)
         {

@@ -181,11 +181,12 @@ sealed class NetworkSimplex
     }
 
     /// <summary>Pivots until no arc has a negative reduced cost in its residual direction.</summary>
+    static readonly double BlockFactor = double.Parse(Environment.GetEnvironmentVariable("GR_BLOCK") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
     public long Pivots, Degenerate, PotentialWork, SearchTicks, JoinTicks, TreeTicks, Depth;
 
     public void Solve()
     {
-        var blockSize = Math.Max(10, (int)Math.Sqrt(arcCount));
+        var blockSize = Math.Max(10, (int)(Math.Sqrt(arcCount) * BlockFactor));
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         while (FindEnteringArc(blockSize))
         {

@@ -8,7 +8,9 @@ sealed class RegionSolver
 {
     const int Fs = 0, Speaker = 1, Member = 2;
     /// <summary>Villages each unit starts with, at least.</summary>
-    const int MinimumCandidates = 24;
+    static readonly int MinimumCandidates = int.Parse(Environment.GetEnvironmentVariable("GR_MIN") ?? "24");
+    static readonly double FloodFs = double.Parse(Environment.GetEnvironmentVariable("GR_FS") ?? "1.2", System.Globalization.CultureInfo.InvariantCulture);
+    static readonly double FloodMembers = double.Parse(Environment.GetEnvironmentVariable("GR_MEM") ?? "1.2", System.Globalization.CultureInfo.InvariantCulture);
     /// <summary>Improving pairs added per class and pricing round, the most improving first.</summary>
     const int AddedPerClass = 24;
     /// <summary>Improving pairs added per slot group and pricing round, the most improving first.</summary>
@@ -318,8 +320,8 @@ sealed class RegionSolver
                 size += classSize[c];
                 if (classFs[c]) eligible += classSize[c];
             }
-            needFs[k] = (int)Math.Ceiling(1.2 * eligible);
-            needMembers[k] = (int)Math.Ceiling(1.2 * (size - eligible));
+            needFs[k] = (int)Math.Ceiling(FloodFs * eligible);
+            needMembers[k] = (int)Math.Ceiling(FloodMembers * (size - eligible));
             claimed[k] = [];
         }
         var roomFs = new int[villages.Length];

@@ -66,36 +66,61 @@ internal static class OrToolsReference
         return result;
     }
 
+    /// <summary>
+    /// One min-cost flow per region (regions share nothing; a single nation-wide network would overflow OR-Tools' cost
+    /// range), two regions at a time as the planner does; the objectives add up.
+    /// </summary>
     static DispatchObjective Solve(DispatchInstance instance, Action<int, Action<int>> villagesOf)
     {
         var weights = DispatchSolver.Weights(instance);
-        int n = instance.Cadres.Count, m = instance.Villages.Count;
+        var regions = instance.Villages.Select(v => v.Region).Concat(instance.Units.Select(u => u.Region)).Distinct().ToArray();
+        var cadresOf = regions.ToDictionary(r => r, _ => new List<int>());
+        for (var c = 0; c < instance.Cadres.Count; c++) cadresOf[instance.UnitOf(c).Region].Add(c);
+        var villagesIn = regions.ToDictionary(r => r, _ => new List<int>());
+        for (var v = 0; v < instance.Villages.Count; v++) villagesIn[instance.Villages[v].Region].Add(v);
+        var results = new System.Collections.Concurrent.ConcurrentBag<DispatchObjective>();
+        Parallel.ForEach(regions.OrderByDescending(r => (long)cadresOf[r].Count * villagesIn[r].Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, region =>
+            {
+                if (cadresOf[region].Count == 0 || villagesIn[region].Count == 0) return;
+                var w = weights[region];
+                results.Add(SolveRegion(instance, cadresOf[region], villagesIn[region], w.FirstSecretaryWeight, w.SlotWeight, villagesOf));
+            });
+        return new DispatchObjective(results.Sum(r => r.FirstSecretaries), results.Sum(r => r.Filled), results.Sum(r => r.Cost));
+    }
+
+    static DispatchObjective SolveRegion(DispatchInstance instance, List<int> cadres, List<int> villages, long a, long b, Action<int, Action<int>> villagesOf)
+    {
+        int n = cadres.Count, m = villages.Count;
+        var local = new Dictionary<int, int>(m);
+        for (var i = 0; i < m; i++) local[villages[i]] = i;
         int source = 0, sink = 1, cadre0 = 2, slot0 = 2 + n;
         int Fs(int v) => slot0 + 3 * v;
         int Spk(int v) => slot0 + 3 * v + 1;
         int Mem(int v) => slot0 + 3 * v + 2;
         var flow = new MinCostFlow();
         var placements = new List<(int Arc, int Cadre, int Village, bool First)>();
-        for (var c = 0; c < n; c++)
+        for (var i = 0; i < n; i++)
         {
-            flow.AddArcWithCapacityAndUnitCost(source, cadre0 + c, 1, 0);
-            flow.AddArcWithCapacityAndUnitCost(cadre0 + c, sink, 1, 0);
+            var c = cadres[i];
+            flow.AddArcWithCapacityAndUnitCost(source, cadre0 + i, 1, 0);
+            flow.AddArcWithCapacityAndUnitCost(cadre0 + i, sink, 1, 0);
             var cadre = instance.Cadres[c];
-            var (a, b) = weights.TryGetValue(instance.UnitOf(c).Region, out var w) ? (w.FirstSecretaryWeight, w.SlotWeight) : (0, 0);
             villagesOf(c, v =>
             {
+                var j = local[v];
                 var cost = instance.Cost(c, v);
-                if (cadre.FirstSecretaryEligible) placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + c, Fs(v), 1, cost - a - b), c, v, true));
-                if (cadre.Speaker && instance.Villages[v].NeedsSpeaker) placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + c, Spk(v), 1, cost - b), c, v, false));
-                placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + c, Mem(v), 1, cost - b), c, v, false));
+                if (cadre.FirstSecretaryEligible) placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + i, Fs(j), 1, cost - a - b), c, v, true));
+                if (cadre.Speaker && instance.Villages[v].NeedsSpeaker) placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + i, Spk(j), 1, cost - b), c, v, false));
+                placements.Add((flow.AddArcWithCapacityAndUnitCost(cadre0 + i, Mem(j), 1, cost - b), c, v, false));
             });
         }
-        for (var v = 0; v < m; v++)
+        for (var j = 0; j < m; j++)
         {
-            var village = instance.Villages[v];
-            flow.AddArcWithCapacityAndUnitCost(Fs(v), sink, 1, 0);
-            flow.AddArcWithCapacityAndUnitCost(Spk(v), sink, village.NeedsSpeaker ? 1 : 0, 0);
-            flow.AddArcWithCapacityAndUnitCost(Mem(v), sink, village.Members - (village.NeedsSpeaker ? 1 : 0), 0);
+            var village = instance.Villages[villages[j]];
+            flow.AddArcWithCapacityAndUnitCost(Fs(j), sink, 1, 0);
+            flow.AddArcWithCapacityAndUnitCost(Spk(j), sink, village.NeedsSpeaker ? 1 : 0, 0);
+            flow.AddArcWithCapacityAndUnitCost(Mem(j), sink, village.Members - (village.NeedsSpeaker ? 1 : 0), 0);
         }
         flow.SetNodeSupply(source, n);
         flow.SetNodeSupply(sink, -n);

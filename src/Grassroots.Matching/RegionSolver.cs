@@ -8,15 +8,13 @@ sealed class RegionSolver
 {
     const int Fs = 0, Speaker = 1, Member = 2;
     /// <summary>Villages each unit starts with, at least.</summary>
-    static readonly int MinimumCandidates = int.Parse(Environment.GetEnvironmentVariable("GR_MIN") ?? "24");
-    static readonly double FloodFs = double.Parse(Environment.GetEnvironmentVariable("GR_FS") ?? "1.2", System.Globalization.CultureInfo.InvariantCulture);
-    static readonly double FloodMembers = double.Parse(Environment.GetEnvironmentVariable("GR_MEM") ?? "1.2", System.Globalization.CultureInfo.InvariantCulture);
+    const int MinimumCandidates = 24;
+    /// <summary>How much first-secretary and member room a unit claims when flooding, relative to its cadres.</summary>
+    const double FloodFs = 1.2, FloodMembers = 1.2;
     /// <summary>Improving pairs added per class and pricing round, the most improving first.</summary>
     const int AddedPerClass = 24;
     /// <summary>Improving pairs added per slot group and pricing round, the most improving first.</summary>
     const int AddedPerGroup = 4;
-    /// <summary>Regions with at most this many class–village pairs start from the full network.</summary>
-    const long DenseLimit = 400_000;
 
     readonly DispatchSolver.Model model;
     readonly DispatchInstance instance;
@@ -212,9 +210,7 @@ sealed class RegionSolver
 
         // Initial network: for each unit, its nearest villages and the villages it claims when all units flood outwards
         // together (see Flood).
-        var candidates = (long)classCount * n <= DenseLimit
-            ? Enumerable.Range(0, units.Length).Select(k => Enumerable.Range(0, n).Where(j => vCounty[j] != uCounty[k]).ToArray()).ToArray()
-            : Flood();
+        var candidates = Flood();
         var distance = new long[units.Length][];
         Parallel.For(0, units.Length, k => distance[k] = candidates[k].Select(j => instance.DistanceCost(units[k], villages[j])).ToArray());
         for (var k = 0; k < units.Length; k++)
@@ -243,35 +239,15 @@ sealed class RegionSolver
         while (true)
         {
             simplex.Solve();
-            Log(watch, $"simplex: {simplex.Pivots} pivots, {simplex.Degenerate} degenerate, {simplex.PotentialWork} potential updates; search {simplex.SearchTicks / 1e6:F0} ms, cycle {simplex.JoinTicks / 1e6:F0} ms, tree {simplex.TreeTicks / 1e6:F0} ms, join steps {simplex.Depth}");
+            Log(watch, $"simplex: {simplex.Pivots} pivots so far, {simplex.ArcCount} arcs");
             var potential = simplex.LargestPotentials();
             Log(watch, "largest potentials");
             for (var c = 0; c < classCount; c++) classPrice[c] = potential[c];
             for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -potential[groupNode[g]]) : 0;
             var improving = Price(classPrice, groupPrice, groupNode);
             Log(watch, $"pricing: {improving.Count} improving pairs");
-            if (Trace && improving.Count > 0)
-            {
-                // Rank of each added village among the unit's allowed villages by distance, and the kinds.
-                var ranks = new List<int>();
-                var kinds = new int[3];
-                var gainsA = 0;
-                foreach (var (c, j, kind, cost) in improving.Take(20000))
-                {
-                    var k = classUnit[c];
-                    var d = Chord(k, j);
-                    var rank = 0;
-                    for (var x = 0; x < villages.Length; x++) if (vCounty[x] != uCounty[k] && Chord(k, x) < d) rank++;
-                    ranks.Add(rank);
-                    kinds[kind]++;
-                    if (Worth(kind) - cost - classPrice[c] - groupPrice[3 * j + kind] > b) gainsA++;
-                }
-                ranks.Sort();
-                Console.Error.WriteLine($"   ranks p10 {ranks[ranks.Count / 10]} p50 {ranks[ranks.Count / 2]} p90 {ranks[ranks.Count * 9 / 10]}; kinds fs {kinds[0]} spk {kinds[1]} mem {kinds[2]}; gains above B {gainsA}");
-            }
             if (improving.Count == 0) break;
             foreach (var (c, j, kind, cost) in improving) simplex.AddArc(c, groupNode[3 * j + kind], NetworkSimplex.Infinite, cost - Worth(kind));
-            if (Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_COLD") == "1") simplex.Restart(rootArc, supply);
         }
 
         // Read the flow: each class's cadres, in order, fill the groups its flow reaches.

@@ -138,7 +138,8 @@ public sealed class ProvinceShapedTests
     [Fact]
     public void Solve_AProvinceWithLocksAndForbiddenPairs_KeepsThemAndIsCertified()
     {
-        var (instance, solution) = Solved.Value;
+        var instance = InstanceGenerator.Province(seed: 8, cadres: 2_000, villages: 600, prefectures: 3);
+        var solution = DispatchSolver.Solve(instance);
         var random = new Random(11);
         var byCadre = instance.Cadres.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
         // Lock 30 member placements to other villages with room, forbid 30 current placements.

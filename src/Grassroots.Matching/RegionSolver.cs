@@ -12,7 +12,7 @@ sealed class RegionSolver
     /// <summary>How much first-secretary and member room a unit claims when flooding, relative to its cadres.</summary>
     const double FloodFs = 1.2, FloodMembers = 1.2;
     /// <summary>Improving pairs added per class and pricing round, the most improving first.</summary>
-    const int AddedPerClass = 24;
+    const int AddedPerClass = 8;
     /// <summary>Improving pairs added per slot group and pricing round, the most improving first.</summary>
     const int AddedPerGroup = 4;
 

@@ -20,7 +20,7 @@ public enum CheckInOutcomeKind
     Refused,
 }
 
-public sealed record CheckInOutcome(CheckInOutcomeKind Kind, CheckInAnswer? Answer, string? Message)
+public sealed record CheckInOutcome(CheckInOutcomeKind Kind, CheckInAnswer? Answer, string? Message, string? Code = null)
 {
     public const string KeyConflictMessage = "这个签到编号（clientKey）已用于另一次内容不同的签到，不能更改已提交的签到；新的签到请使用新的编号。";
 }
@@ -72,6 +72,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
 
         // Judge every check-in as new; a key stored before shows itself when its insert is skipped.
         var refusals = new string?[batch.Count];
+        var codes = new string?[batch.Count];
         var fresh = new Dictionary<(Guid, string), (int Index, CheckIn Row)>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -84,6 +85,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
             if (verdict.Refusal is { } refusal)
             {
                 refusals[i] = refusal;
+                codes[i] = verdict.RefusalCode;
                 continue;
             }
             var p = s.Payload;
@@ -133,7 +135,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
             var key = (s.PersonId, s.Payload.ClientKey);
             if (refusals[i] is { } refusal)
             {
-                outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal);
+                outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal, codes[i]);
                 continue;
             }
             var (index, row) = fresh[key];
@@ -150,7 +152,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
     static CheckInOutcome Again(CheckIn stored, CheckInSubmission s) =>
         stored.PayloadHash == s.Payload.PayloadHash
             ? new(CheckInOutcomeKind.Replayed, CheckInAnswer.From(stored), null)
-            : new(CheckInOutcomeKind.KeyConflict, null, CheckInOutcome.KeyConflictMessage);
+            : new(CheckInOutcomeKind.KeyConflict, null, CheckInOutcome.KeyConflictMessage, CheckInRules.Codes.KeyConflict);
 
     /// <summary>One multi-row insert that skips keys already present; returns the ids it inserted.</summary>
     async Task<HashSet<Guid>> InsertAsync(IReadOnlyList<CheckIn> batch, CancellationToken ct)

@@ -11,7 +11,7 @@ namespace Grassroots.Benchmarks;
 /// </summary>
 static class DispatchBenchmark
 {
-    sealed record Result(string Solver, DispatchObjective Objective, double Median, double MedianSolve, double MedianCheck, int Runs, long PeakKiB, string Note);
+    sealed record Result(string Solver, DispatchObjective Objective, double Median, double MedianSolve, double MedianCheck, int Runs, long PeakKiB, string Note, double Best);
 
     public static int Run(string[] args)
     {
@@ -94,7 +94,7 @@ static class DispatchBenchmark
         if (r is null) return;
         var check = r.MedianCheck > 0 ? FormattableString.Invariant($" (solve {r.MedianSolve:F1} ms + certificate {r.MedianCheck:F1} ms)") : "";
         Console.WriteLine(FormattableString.Invariant(
-            $"{r.Solver}: objective {r.Objective} (fs_filled {r.Objective.FirstSecretaries:N0}, filled {r.Objective.Filled:N0}, cost {r.Objective.Cost:N0}); median {r.Median:F1} ms{check} over {r.Runs} runs; peak {r.PeakKiB / 1024.0:F0} MiB; {r.Note}"));
+            $"{r.Solver}: objective {r.Objective} (fs_filled {r.Objective.FirstSecretaries:N0}, filled {r.Objective.Filled:N0}, cost {r.Objective.Cost:N0}); median {r.Median:F1} ms{check} over {r.Runs} runs (best {r.Best:F1} ms); peak {r.PeakKiB / 1024.0:F0} MiB; {r.Note}"));
     }
 
     static Result? Child(string solver, string scale, int seed, int runs)
@@ -115,7 +115,7 @@ static class DispatchBenchmark
         var f = line.Split('\t');
         double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
         return new Result(solver, new DispatchObjective(int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture)),
-            D(4), D(5), D(6), runs, long.Parse(f[7], CultureInfo.InvariantCulture), f[8]);
+            D(4), D(5), D(6), runs, long.Parse(f[7], CultureInfo.InvariantCulture), f[8], D(9));
     }
 
     /// <summary>The child: loads the instance, resets the peak, runs one solver <c>runs</c> times, prints one RESULT line.</summary>
@@ -156,7 +156,7 @@ static class DispatchBenchmark
         var peakKiB = long.Parse(peak.Split([" ", "\t"], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         static double Median(List<double> x) => x.Count == 0 ? 0 : x.Order().ElementAt(x.Count / 2);
         Console.WriteLine(FormattableString.Invariant(
-            $"RESULT\t{objective.FirstSecretaries}\t{objective.Filled}\t{objective.Cost}\t{Median(total)}\t{Median(solve)}\t{Median(check)}\t{peakKiB}\t{note}"));
+            $"RESULT\t{objective.FirstSecretaries}\t{objective.Filled}\t{objective.Cost}\t{Median(total)}\t{Median(solve)}\t{Median(check)}\t{peakKiB}\t{note}\t{total.Min()}"));
         return 0;
     }
 }

@@ -244,7 +244,7 @@ public static partial class CliApp
     {
         var plan = new Command("plan", "派驻规划。");
         var instanceFile = new Argument<FileInfo>("FILE") { Description = "规划实例文件（grassroots-dispatch 1 文本格式）。" };
-        var outFile = new Option<FileInfo?>("--out") { Description = "写出方案文件：每个安排一行，干部编号<TAB>村编号<TAB>F（第一书记）、S（语言翻译队员）或 M（队员）。" };
+        var outFile = new Option<FileInfo?>("--out") { Description = "写出方案文件：每个安排一行，干部编号<TAB>村编号<TAB>F（第一书记）或 M（队员，含语言翻译队员）。" };
         var solve = new Command("solve-instance",
             "求解独立的规划实例（精确最优：先第一书记名额最多，再总名额最多，再总代价最小），输出 objective、fs_filled、filled、cost 各一行；"
             + "objective 为字典序三元组 fs_filled,filled,cost。不连接数据库。") { instanceFile, outFile };

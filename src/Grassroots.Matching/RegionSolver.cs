@@ -8,7 +8,7 @@ sealed class RegionSolver
 {
     const int Fs = 0, Speaker = 1, Member = 2;
     /// <summary>Villages each unit starts with, at least.</summary>
-    const int MinimumCandidates = 24;
+    const int MinimumCandidates = 48;
     /// <summary>How much first-secretary and member room a unit claims when flooding, relative to its cadres.</summary>
     const double FloodFs = 1.2, FloodMembers = 1.2;
     /// <summary>Improving pairs added per class and pricing round, the most improving first.</summary>

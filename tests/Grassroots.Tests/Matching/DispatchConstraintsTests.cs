@@ -51,7 +51,7 @@ public sealed class DispatchConstraintsTests
     {
         var free = DispatchSolver.Solve(Small);
         Assert.Contains(new Placement("k1", "a", SlotKind.FirstSecretary), free.Plan.Placements);
-        // Pin k1 to the far village as a member: k2 must lead b? No: b's first secretary is still open, k2 takes a.
+        // Pin k1 to village b as a member: a's first-secretary slot is left to the other eligible cadre, k2.
         var constraints = Locks(new DispatchLock("k1", "b", SlotKind.Member));
         var solution = DispatchSolver.Solve(Small, constraints);
         Assert.Contains(new Placement("k1", "b", SlotKind.Member), solution.Plan.Placements);

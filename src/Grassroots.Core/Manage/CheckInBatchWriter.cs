@@ -45,6 +45,9 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath",
     ];
 
+    /// <summary>How many of a cadre's recent check-ins the suspicion checks look at.</summary>
+    public const int TracesPerCadre = 30;
+
     static readonly JsonSerializerOptions AuditJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(IReadOnlyList<CheckInSubmission> batch, CancellationToken ct)
@@ -62,10 +65,15 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
                 .ToListAsync(ct))
             .GroupBy(p => p.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(p => new CheckInPost(p.Id, p.VillageId, p.VillageName, p.RegionPath, p.Latitude, p.Longitude)).Last());
-        var from = batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays);
-        var to = batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays);
-        var traces = (await rows.Where(c => persons.Contains(c.PersonId) && c.AtUtc >= from && c.AtUtc <= to)
-                .Select(c => new { c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy })
+        var since = batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays);
+        var until = batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays);
+        // The cadres' other check-ins around the batch, the most recent few per cadre: a cadre checks in once or twice a
+        // day, so this is all of them in real use, and a bounded read however often a phone (or a load test) sends.
+        var traces = (await (
+                from p in db.People.IgnoreQueryFilters()
+                where persons.Contains(p.Id)
+                from c in db.CheckIns.IgnoreQueryFilters().Where(c => c.PersonId == p.Id && c.AtUtc >= since && c.AtUtc <= until).OrderByDescending(c => c.AtUtc).Take(TracesPerCadre)
+                select new { c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy })
                 .ToListAsync(ct))
             .GroupBy(c => c.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(c => new CheckInTrace(c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToList());

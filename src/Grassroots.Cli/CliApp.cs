@@ -355,9 +355,17 @@ public static partial class CliApp
         export.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
         {
             var file = p.GetValue(exportFile)!;
-            await using (var stream = new FileStream(file.FullName, FileMode.Create, FileAccess.Write))
+            // Written in memory first: an unknown plan leaves no empty file behind.
+            using var buffer = new MemoryStream();
+            await sp.GetRequiredService<Grassroots.Dispatch.PlanExporter>().ExportAsync(p.GetValue(planArg), buffer, ct);
+            try
             {
-                await sp.GetRequiredService<Grassroots.Dispatch.PlanExporter>().ExportAsync(p.GetValue(planArg), stream, ct);
+                await File.WriteAllBytesAsync(file.FullName, buffer.ToArray(), ct);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                console.MarkupLineInterpolated($"[red]无法写出 {file.FullName}：{ex.Message}[/]");
+                return Failed;
             }
             console.MarkupLineInterpolated($"[green]已写出 {file.FullName}[/]");
             return Ok;

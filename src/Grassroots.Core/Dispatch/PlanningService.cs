@@ -351,7 +351,7 @@ public sealed class PlanningService(GrassrootsDb db, CurrentUser user, TimeProvi
     public async Task<PlacementExplanation> ExplainAsync(Guid planId, Guid placementId, CancellationToken ct = default)
     {
         RequirePlanner();
-        var plan = await PlanAsync(planId, ct, withLocks: true);
+        var plan = await PlanAsync(planId, ct);
         var rows = await AllRowsAsync(planId, ct);
         var row = rows.FirstOrDefault(r => r.Id == placementId) ?? throw new NotFoundException("方案中的安排");
         var round = await db.SelectionRounds.AsNoTracking().FirstAsync(r => r.Id == plan.RoundId, ct);
@@ -378,23 +378,29 @@ public sealed class PlanningService(GrassrootsDb db, CurrentUser user, TimeProvi
         if (c is null || v is null || row.Locked)
             return new PlacementExplanation(row, reasons, null, null, null, row.Locked ? "该安排已锁定，不另作比较。" : "候选人或需求已变化，无法比较。", []);
 
-        var locks = ResolveLocks(problem, plan.Locks);
-        var current = PlanComputation.Solve(problem, plan.Id, locks, []);
+        // Compared with the plan as stored and shown: the locks in effect at its run are its locked placements (later
+        // lock changes wait for a re-run), so one exact re-solve without this placement gives the best alternative.
+        var locks = rows.Where(r => r.Locked)
+            .Select(r => (Cadre: problem.CadreIndex(r.PersonId), Village: problem.VillageIndex(r.VillageId), r.Slot))
+            .Where(l => l.Cadre is not null && l.Village is not null)
+            .Select(l => new FixedPlacement(l.Cadre!.Value, l.Village!.Value, l.Slot))
+            .ToList();
+        var current = new Matching.DispatchObjective(plan.FirstSecretaryFilled, plan.Filled, plan.TotalCost);
         var without = PlanComputation.Solve(problem, plan.Id, locks, [(c.Value, v.Value)]);
         var moved = without.Placements.FirstOrDefault(p => p.PersonId == row.PersonId);
         var villages = problem.Villages.ToDictionary(x => x.Village.Id, x => x.Village.Name);
         var people = problem.Cadres.ToDictionary(x => x.Person.Id, x => x.Person.Name);
         string? altVillage = moved is null ? null : villages[moved.VillageId];
         string? altSlot = moved is null ? null : TeamPlan.SlotName(moved.Slot);
-        var delta = without.Objective.Cost - current.Objective.Cost;
+        var delta = without.Objective.Cost - current.Cost;
         string alternative;
-        if (without.Objective.FirstSecretaries < current.Objective.FirstSecretaries || without.Objective.Filled < current.Objective.Filled)
-            alternative = $"若不作此安排，最优方案将少安排 {current.Objective.Filled - without.Objective.Filled} 个岗位（其中第一书记 {current.Objective.FirstSecretaries - without.Objective.FirstSecretaries} 个）：此人无可替代。";
+        if (without.Objective.FirstSecretaries < current.FirstSecretaries || without.Objective.Filled < current.Filled)
+            alternative = $"若不作此安排，最优方案将少安排 {current.Filled - without.Objective.Filled} 个岗位（其中第一书记 {current.FirstSecretaries - without.Objective.FirstSecretaries} 个）：此人无可替代。";
         else
             alternative = moved is null
                 ? $"若不作此安排，次优方案不安排此人，总代价增加 {delta}。"
                 : $"次优选择：派往{altVillage}任{altSlot}，总代价增加 {delta}。";
-        var before = current.Placements.ToDictionary(p => p.PersonId, p => (p.VillageId, p.Slot));
+        var before = rows.ToDictionary(p => p.PersonId, p => (p.VillageId, p.Slot));
         var consequences = without.Placements
             .Where(p => p.PersonId != row.PersonId && (!before.TryGetValue(p.PersonId, out var b) || b.VillageId != p.VillageId || b.Slot != p.Slot))
             .Select(p => $"{people[p.PersonId]}：{(before.TryGetValue(p.PersonId, out var b) ? villages[b.VillageId] + "·" + TeamPlan.SlotName(b.Slot) : "未安排")} → {villages[p.VillageId]}·{TeamPlan.SlotName(p.Slot)}")

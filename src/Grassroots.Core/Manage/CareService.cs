@@ -202,7 +202,15 @@ public sealed class CareService(GrassrootsDb db, CurrentUser user, TimeProvider 
             OverspendReason = reason, BalanceAfter = after, RecordedAtUtc = clock.GetUtcNow().UtcDateTime, RecordedBy = OversightPolicy.Actor(user),
         };
         db.CareEntries.Add(entry);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            // Another entry took this number (or receipt) a moment ago: the unique index, not this process, decides.
+            throw new DomainRuleException("该经费刚登记了另一笔支出，请刷新后核对余额再登记。");
+        }
         return EntryDto(entry);
     }
 

@@ -33,6 +33,11 @@ public sealed record DispatchQuery
     public int? PageSize { get; init; }
 }
 
+/// <summary>A team in the user's scope, for choosing in a form.</summary>
+public sealed record TeamChoice(Guid VillageId, string VillageCode, string VillageName, string PlaceName, int Cadres);
+
+public sealed record TeamMemberChoice(Guid PersonId, string Name, PostingRole Role, string RoleName, string VillageName);
+
 /// <summary>A roll-call pushed to a team; the limit defaults to <see cref="OversightOptions.RollCallMinutes"/>.</summary>
 public sealed record RollCallInput(string? VillageCode, int? LimitMinutes = null, string? Note = null);
 
@@ -94,6 +99,29 @@ public sealed class DispatchService(GrassrootsDb db, CurrentUser user, TimeProvi
         var team = (await db.Postings.IgnoreQueryFilters().AsNoTracking().Where(p => p.VillageId == village.Id && p.Status == PostingStatus.Active)
             .Select(p => new { p.PersonId, p.Role }).ToListAsync(ct)).Select(p => (p.PersonId, p.Role)).ToList();
         return (village, team);
+    }
+
+    /// <summary>The teams in the user's scope (villages with active postings), in region-code order, for the forms' choices.</summary>
+    public async Task<IReadOnlyList<TeamChoice>> TeamChoicesAsync(CancellationToken ct)
+    {
+        OversightPolicy.RequireRead(user, "驻村工作队");
+        var scope = user.ScopePath;
+        var rows = await db.Postings.AsNoTracking().Where(p => p.Status == PostingStatus.Active && p.RegionPath.StartsWith(scope))
+            .GroupBy(p => new { p.VillageId, p.VillageCode, p.Village!.Name, p.RegionPath })
+            .Select(g => new { g.Key.VillageId, g.Key.VillageCode, g.Key.Name, g.Key.RegionPath, Cadres = g.Count() })
+            .ToListAsync(ct);
+        return [.. rows.OrderBy(r => r.VillageCode.Value, StringComparer.Ordinal).Select(r => new TeamChoice(r.VillageId, r.VillageCode.Value, r.Name, CadreService.PlaceName(r.RegionPath), r.Cadres))];
+    }
+
+    /// <summary>The active cadres of a team in scope (404 outside it), first secretary first.</summary>
+    public async Task<IReadOnlyList<TeamMemberChoice>> TeamMembersAsync(string? villageCode, CancellationToken ct)
+    {
+        OversightPolicy.RequireRead(user, "驻村工作队");
+        var (village, team) = await VillageAsync(villageCode, new ValidationErrors(), ct);
+        var ids = team.Select(t => t.PersonId).ToList();
+        var names = await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        return [.. team.OrderBy(t => t.Role).ThenBy(t => names.GetValueOrDefault(t.PersonId, ""), StringComparer.Ordinal)
+            .Select(t => new TeamMemberChoice(t.PersonId, names.GetValueOrDefault(t.PersonId, ""), t.Role, Posting.RoleName(t.Role), village.Name))];
     }
 
     /// <summary>Records a dispatch check. Answered and on post are facts of the call; on post only when someone answered.</summary>

@@ -4,55 +4,159 @@ using Grassroots.Matching;
 
 namespace Grassroots.Benchmarks;
 
-/// <summary>Median and p95 of 21 exact solves of the seeded prefecture-scale dispatch instance (600 cadres, 150 villages).</summary>
+/// <summary>
+/// The dispatch planner against OR-Tools 9.15 min-cost flow at prefecture, province and nation scale. Each solver runs in
+/// a child process of its own, so its peak memory (VmHWM, reset after the instance is loaded) is its own; times are
+/// medians of in-process runs from the loaded instance to the verified plan (ours) or to the solved flow (OR-Tools).
+/// </summary>
 static class DispatchBenchmark
 {
+    sealed record Result(string Solver, DispatchObjective Objective, double Median, double MedianSolve, double MedianCheck, int Runs, long PeakKiB, string Note, double Best);
+
     public static int Run(string[] args)
     {
+        var scale = "prefecture";
         var seed = 1;
+        int? runs = null;
         string? write = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
-            if (args[i] == "--seed") seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            else if (args[i] == "--write") write = args[i + 1];
+            switch (args[i])
+            {
+                case "--scale": scale = args[i + 1]; break;
+                case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--write": write = args[i + 1]; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
         }
-        var instance = InstanceGenerator.Prefecture(seed);
+        if (scale is not ("prefecture" or "province" or "nation")) { Console.Error.WriteLine("--scale prefecture|province|nation"); return 2; }
+        var instance = Generate(scale, seed);
+        var pairs = AllowedPairs(instance);
+        Console.WriteLine(FormattableString.Invariant(
+            $"dispatch {scale} seed {seed}: {instance.Cadres.Count:N0} cadres, {instance.Villages.Count:N0} villages, {instance.TotalSlots:N0} slots, {instance.Units.Count:N0} units, {instance.Villages.Select(v => v.Region).Distinct().Count()} regions, {pairs:N0} allowed cadre–village pairs"));
         if (write is not null)
         {
-            // The same instance as a file, for grassroots plan solve-instance.
             using var writer = new StreamWriter(write, append: false, new System.Text.UTF8Encoding(false));
             instance.Write(writer);
+            Console.WriteLine($"instance written to {write}");
         }
-        var warm = DispatchSolver.Solve(instance);
-        var times = new List<double>();
-        for (var i = 0; i < 21; i++)
+        instance = null;
+        GC.Collect();
+
+        var ourRuns = runs ?? scale switch { "prefecture" => 21, "province" => 5, _ => 3 };
+        var ours = Child("ours", scale, seed, ourRuns);
+        Print(ours);
+        var reference = scale == "prefecture"
+            ? Child("ortools-dense", scale, seed, Math.Min(ourRuns, 5))
+            : Child("ortools-nearest20", scale, seed, scale == "province" ? Math.Min(ourRuns, 3) : 1);
+        Print(reference);
+        if (ours is null || reference is null) return 1;
+        Console.WriteLine(FormattableString.Invariant(
+            $"ratio OR-Tools / planner: time {reference.Median / ours.Median:F1}×, peak memory {(double)reference.PeakKiB / ours.PeakKiB:F2}×"));
+        if (scale == "prefecture")
+        {
+            var same = reference.Objective == ours.Objective;
+            Console.WriteLine(same ? "same optimum" : "DIFFERENT optimum");
+            return same && ours.Note == "optimal" ? 0 : 1;
+        }
+        var cmp = ours.Objective.CompareTo(reference.Objective);
+        Console.WriteLine(cmp > 0 ? "the dense optimum is better than the nearest-20 optimum (pruning loses placements or cost)"
+            : cmp == 0 ? "the nearest-20 graph reaches the dense optimum on this instance" : "ERROR: the pruned optimum beats the dense one");
+        return cmp >= 0 && ours.Note == "optimal" ? 0 : 1;
+    }
+
+    static DispatchInstance Generate(string scale, int seed) => scale switch
+    {
+        "province" => InstanceGenerator.Province(seed),
+        "nation" => InstanceGenerator.Nation(seed),
+        _ => InstanceGenerator.Prefecture(seed),
+    };
+
+    static long AllowedPairs(DispatchInstance instance)
+    {
+        // Per unit: villages of its region outside its county, times its cadres.
+        var villagesByRegion = instance.Villages.GroupBy(v => v.Region).ToDictionary(g => g.Key, g => g.GroupBy(v => v.County).ToDictionary(c => c.Key, c => c.Count()));
+        var cadresByUnit = new int[instance.Units.Count];
+        for (var c = 0; c < instance.Cadres.Count; c++) cadresByUnit[instance.UnitIndexOf(c)]++;
+        long pairs = 0;
+        for (var u = 0; u < instance.Units.Count; u++)
+        {
+            var unit = instance.Units[u];
+            if (!villagesByRegion.TryGetValue(unit.Region, out var counties)) continue;
+            pairs += (long)cadresByUnit[u] * (counties.Values.Sum() - counties.GetValueOrDefault(unit.County));
+        }
+        return pairs;
+    }
+
+    static void Print(Result? r)
+    {
+        if (r is null) return;
+        var check = r.MedianCheck > 0 ? FormattableString.Invariant($" (solve {r.MedianSolve:F1} ms + certificate {r.MedianCheck:F1} ms)") : "";
+        Console.WriteLine(FormattableString.Invariant(
+            $"{r.Solver}: objective {r.Objective} (fs_filled {r.Objective.FirstSecretaries:N0}, filled {r.Objective.Filled:N0}, cost {r.Objective.Cost:N0}); median {r.Median:F1} ms{check} over {r.Runs} runs (best {r.Best:F1} ms); peak {r.PeakKiB / 1024.0:F0} MiB; {r.Note}"));
+    }
+
+    static Result? Child(string solver, string scale, int seed, int runs)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(DispatchBenchmark).Assembly.Location);
+        foreach (var a in new[] { "dispatch-child", solver, scale, seed.ToString(CultureInfo.InvariantCulture), runs.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT\t", StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            Console.WriteLine($"{solver}: failed (exit {process.ExitCode})\n{output}");
+            return null;
+        }
+        var f = line.Split('\t');
+        double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+        return new Result(solver, new DispatchObjective(int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture)),
+            D(4), D(5), D(6), runs, long.Parse(f[7], CultureInfo.InvariantCulture), f[8], D(9));
+    }
+
+    /// <summary>The child: loads the instance, resets the peak, runs one solver <c>runs</c> times, prints one RESULT line.</summary>
+    public static int RunChild(string[] args)
+    {
+        var (solver, scale, seed, runs) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+        var instance = Generate(scale, seed);
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        File.WriteAllText("/proc/self/clear_refs", "5"); // resets VmHWM to the current resident set
+        var total = new List<double>();
+        var solve = new List<double>();
+        var check = new List<double>();
+        DispatchObjective objective = default;
+        var note = "";
+        for (var i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
-            DispatchSolver.Solve(instance);
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            if (solver == "ours")
+            {
+                var solution = DispatchSolver.Solve(instance);
+                var solved = watch.Elapsed.TotalMilliseconds;
+                var problems = PlanCertificate.Verify(instance, solution.Plan, solution.Prices);
+                total.Add(watch.Elapsed.TotalMilliseconds);
+                solve.Add(solved);
+                check.Add(total[^1] - solved);
+                objective = solution.Objective;
+                note = problems.Count == 0 ? "optimal" : "CERTIFICATE FAILED: " + string.Join("; ", problems.Take(5));
+            }
+            else
+            {
+                objective = solver == "ortools-dense" ? OrToolsReference.Solve(instance) : OrToolsReference.SolveNearest(instance, 20);
+                total.Add(watch.Elapsed.TotalMilliseconds);
+                note = solver == "ortools-dense" ? "OR-Tools min-cost flow, dense network" : "OR-Tools min-cost flow, nearest-20 network";
+            }
+            Console.Error.WriteLine(FormattableString.Invariant($"{solver} run {i + 1}: {total[^1]:F1} ms"));
         }
-        times.Sort();
-        var verify = Stopwatch.StartNew();
-        var problems = PlanCertificate.Verify(instance, warm.Plan, warm.Prices);
-        verify.Stop();
-        var arcs = Enumerable.Range(0, instance.Cadres.Count).Sum(c => Enumerable.Range(0, instance.Villages.Count).Count(v => instance.IsAllowed(c, v)));
+        var peak = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var peakKiB = long.Parse(peak.Split([" ", "\t"], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        static double Median(List<double> x) => x.Count == 0 ? 0 : x.Order().ElementAt(x.Count / 2);
         Console.WriteLine(FormattableString.Invariant(
-            $"dispatch prefecture seed {seed}: {instance.Cadres.Count} cadres, {instance.Villages.Count} villages, {instance.TotalSlots} slots, {arcs} allowed pairs"));
-        Console.WriteLine(FormattableString.Invariant($"objective {warm.Objective} (fs_filled,filled,cost)"));
-        Console.WriteLine(FormattableString.Invariant($"solve median {times[10]:F1} ms, p95 {times[19]:F1} ms, min {times[0]:F1} ms (21 runs)"));
-        Console.WriteLine(FormattableString.Invariant($"certificate check {verify.Elapsed.TotalMilliseconds:F1} ms: {(problems.Count == 0 ? "optimal" : string.Join("; ", problems))}"));
-        // The reference, side by side in this process: OR-Tools 9.15 min-cost flow on the same dense network.
-        var reference = OrToolsReference.Solve(instance);
-        var refTimes = new List<double>();
-        for (var i = 0; i < 5; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            OrToolsReference.Solve(instance);
-            refTimes.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        refTimes.Sort();
-        Console.WriteLine(FormattableString.Invariant(
-            $"OR-Tools min-cost flow (dense): objective {reference}, median {refTimes[2]:F1} ms (5 runs); ratio {refTimes[2] / times[10]:F1}× ({(reference == warm.Objective ? "same optimum" : "DIFFERENT optimum")})"));
-        return problems.Count == 0 && reference == warm.Objective ? 0 : 1;
+            $"RESULT\t{objective.FirstSecretaries}\t{objective.Filled}\t{objective.Cost}\t{Median(total)}\t{Median(solve)}\t{Median(check)}\t{peakKiB}\t{note}\t{total.Min()}"));
+        return 0;
     }
 }

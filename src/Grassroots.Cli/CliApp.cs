@@ -118,15 +118,24 @@ public static partial class CliApp
         };
         var scope = new Option<string?>("--scope") { Description = "数据范围的区划代码（业务账号必填，如 542521；三员管理员不设）。" };
         var password = new Option<string?>("--password") { Description = "初始密码；不给时在终端提示输入（不回显）。" };
-        var create = new Command("create", "创建账号；生产环境的第一个系统管理员用它创建。") { userName, displayName, roles, scope, password };
+        var person = new Option<string?>("--person") { Description = "驻村干部账号（--role cadre）对应本人的身份证号；账号只看本人和本工作队，不设 --scope。" };
+        var create = new Command("create", "创建账号；生产环境的第一个系统管理员用它创建。") { userName, displayName, roles, scope, password, person };
         create.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
         {
             var name = p.GetValue(userName)!;
             var chosen = p.GetValue(roles) ?? [];
             // Refuse a 三员分立 violation before asking for a password.
             if (Roles.CheckCombination(chosen) is { } roleError) throw new ValidationException("roles", roleError);
+            Guid? personId = null;
+            if (p.GetValue(person) is { } idText)
+            {
+                var normalised = IdNumber.Normalise(idText);
+                var db = sp.GetRequiredService<GrassrootsDb>();
+                personId = await db.People.IgnoreQueryFilters().Where(x => x.IdNumber == IdNumber.FromTrusted(normalised)).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(ct)
+                    ?? throw new ValidationException("person", "没有身份证号为该号码的人员。");
+            }
             var secret = p.GetValue(password) ?? ReadPassword(console, input);
-            var user = await sp.GetRequiredService<AccountService>().CreateUserAsync(name, p.GetValue(displayName) ?? name, secret, chosen, p.GetValue(scope), ct);
+            var user = await sp.GetRequiredService<AccountService>().CreateUserAsync(name, p.GetValue(displayName) ?? name, secret, chosen, p.GetValue(scope), ct, personId);
             console.MarkupLineInterpolated($"[green]已创建账号 {user.UserName}（{string.Join("、", chosen.Select(Roles.DisplayName))}{(user.ScopeCode is { } s ? "，数据范围 " + s : "")}）。[/]");
             return Ok;
         }));
@@ -238,7 +247,7 @@ public static partial class CliApp
     {
         var plan = new Command("plan", "派驻规划。");
         var instanceFile = new Argument<FileInfo>("FILE") { Description = "规划实例文件（grassroots-dispatch 1 文本格式）。" };
-        var outFile = new Option<FileInfo?>("--out") { Description = "写出方案文件：每个安排一行，干部编号<TAB>村编号<TAB>F（第一书记）、S（语言翻译队员）或 M（队员）。" };
+        var outFile = new Option<FileInfo?>("--out") { Description = "写出方案文件：每个安排一行，干部编号<TAB>村编号<TAB>F（第一书记）或 M（队员，含语言翻译队员）。" };
         var solve = new Command("solve-instance",
             "求解独立的规划实例（精确最优：先第一书记名额最多，再总名额最多，再总代价最小），输出 objective、fs_filled、filled、cost 各一行；"
             + "objective 为字典序三元组 fs_filled,filled,cost。不连接数据库。") { instanceFile, outFile };

@@ -52,17 +52,21 @@ public static class InstanceGenerator
     /// where most villages need a speaker and most local cadres speak the language. About 30% of cadres are eligible
     /// as first secretary; 5% are of another line. Mismatch 50, 1 per km. The same seed gives the same instance.
     /// </summary>
-    public static DispatchInstance Province(int seed)
+    public static DispatchInstance Province(int seed) => Province(seed, cadres: 50_000, villages: 15_000, prefectures: 13);
+
+    /// <summary>A province-shaped instance of the given size (see <see cref="Province(int)"/>), for tests at smaller scale.</summary>
+    public static DispatchInstance Province(int seed, int cadres, int villages, int prefectures)
     {
         var random = new Random(seed);
         var builder = new Builder();
-        builder.AddRegion(random, "P", "", 30.0, 104.0, 9.0, prefectures: 13, villages: 15_000, cadres: 50_000);
+        var span = 9.0 * Math.Sqrt(villages / 15_000.0);
+        builder.AddRegion(random, "P", "", 30.0, 104.0, span, prefectures, villages, cadres);
         return builder.Build();
     }
 
     /// <summary>
     /// A nation-scale instance: 31 dispatch regions (provinces) of varying size, together about 200,000 villages and
-    /// 560,000 cadres, each shaped like <see cref="Province"/> (2–20 prefectures by size). The same seed gives the same
+    /// 560,000 cadres, each shaped like <see cref="Province(int)"/> (2–20 prefectures by size). The same seed gives the same
     /// instance.
     /// </summary>
     public static DispatchInstance Nation(int seed)

@@ -119,12 +119,71 @@ sealed class NetworkSimplex
     public int Target(int arc) => target[arc];
     public long Potential(int node) => pi[node];
 
+    /// <summary>
+    /// The largest optimal potentials relative to the root (root = 0): shortest-path distances from the root in the
+    /// residual network (Dijkstra on the simplex's reduced costs, which are non-negative at optimality). Of all optimal
+    /// dual solutions these give nodes that send flow to the root the highest prices and nodes that receive from it the
+    /// lowest. Call after <see cref="Solve"/>.
+    /// </summary>
+    public long[] LargestPotentials()
+    {
+        var n = root + 1;
+        // Residual adjacency: forward arcs with room, backward arcs with flow.
+        var degree = new int[n + 1];
+        for (var e = 0; e < arcCount; e++)
+        {
+            if (flow[e] < capacity[e]) degree[source[e] + 1]++;
+            if (flow[e] > 0) degree[target[e] + 1]++;
+        }
+        for (var i = 0; i < n; i++) degree[i + 1] += degree[i];
+        var head = new int[degree[n]];
+        var weight = new long[degree[n]];
+        var fill = degree[..n].ToArray();
+        for (var e = 0; e < arcCount; e++)
+        {
+            long rc = cost[e] + pi[source[e]] - pi[target[e]];
+            if (flow[e] < capacity[e]) { head[fill[source[e]]] = target[e]; weight[fill[source[e]]++] = rc; }
+            if (flow[e] > 0) { head[fill[target[e]]] = source[e]; weight[fill[target[e]]++] = -rc; }
+        }
+        var dist = new long[n];
+        Array.Fill(dist, long.MaxValue);
+        var done = new bool[n];
+        var queue = new PriorityQueue<int, long>();
+        dist[root] = 0;
+        queue.Enqueue(root, 0);
+        while (queue.TryDequeue(out var u, out var d))
+        {
+            if (done[u]) continue;
+            done[u] = true;
+            for (var i = degree[u]; i < degree[u + 1]; i++)
+            {
+                var v = head[i];
+                var nd = d + weight[i];
+                if (nd < dist[v]) { dist[v] = nd; queue.Enqueue(v, nd); }
+            }
+        }
+        var result = new long[n];
+        for (var v = 0; v < n; v++)
+        {
+            // Unreachable nodes keep the simplex's potential (any value up to infinity would do).
+            result[v] = dist[v] == long.MaxValue ? pi[v] - pi[root] : dist[v] + pi[v] - pi[root];
+        }
+        return result;
+    }
+
     /// <summary>Pivots until no arc has a negative reduced cost in its residual direction.</summary>
+    /// <summary>Blocks of a quarter of √arcs: near the optimum few arcs qualify, and a short block finds one sooner.</summary>
+    const double BlockFactor = 0.25;
+
+    /// <summary>Pivots made so far (all solves).</summary>
+    public long Pivots { get; private set; }
+
     public void Solve()
     {
-        var blockSize = Math.Max(10, (int)Math.Sqrt(arcCount));
+        var blockSize = Math.Max(10, (int)(Math.Sqrt(arcCount) * BlockFactor));
         while (FindEnteringArc(blockSize))
         {
+            Pivots++;
             FindJoinNode();
             var change = FindLeavingArc();
             if (delta >= Infinite) throw new InvalidOperationException("unbounded network");
@@ -137,35 +196,106 @@ sealed class NetworkSimplex
         }
     }
 
+    // Altering candidate list (LEMON): arcs of negative reduced cost collected block by block; each pivot re-checks the
+    // list, extends it from the next blocks, keeps the best few and enters the best.
+    int[] candidates = [];
+    long[] candidateCost = [];
+    int candidateCount;
+
     bool FindEnteringArc(int blockSize)
     {
-        long min = 0;
+        var headLength = Math.Max(3, blockSize / 100);
+        if (candidates.Length < headLength + blockSize + 1)
+        {
+            candidates = new int[headLength + blockSize + 1];
+            candidateCost = new long[headLength + blockSize + 1];
+            candidateCount = 0;
+        }
+        // Re-check the list.
+        for (var i = 0; i < candidateCount; i++)
+        {
+            var e = candidates[i];
+            var c = state[e] * (cost[e] + pi[source[e]] - pi[target[e]]);
+            if (c < 0) candidateCost[i] = c;
+            else
+            {
+                candidateCount--;
+                candidates[i] = candidates[candidateCount];
+                candidateCost[i] = candidateCost[candidateCount];
+                i--;
+            }
+        }
+        // Extend it.
         var count = blockSize;
-        int e;
+        var limit = headLength;
         var m = arcCount;
-        for (e = nextArc; e < m; e++)
+        var found = false;
+        int arc;
+        for (arc = nextArc; arc < m; arc++)
         {
-            var c = state[e] * (cost[e] + pi[source[e]] - pi[target[e]]);
-            if (c < min) { min = c; inArc = e; }
+            var c = state[arc] * (cost[arc] + pi[source[arc]] - pi[target[arc]]);
+            if (c < 0) { candidates[candidateCount] = arc; candidateCost[candidateCount++] = c; }
             if (--count == 0)
             {
-                if (min < 0) { nextArc = e + 1; return true; }
+                if (candidateCount > limit) { found = true; arc++; break; }
+                limit = 0;
                 count = blockSize;
             }
         }
-        for (e = 0; e < nextArc; e++)
+        if (!found)
         {
-            var c = state[e] * (cost[e] + pi[source[e]] - pi[target[e]]);
-            if (c < min) { min = c; inArc = e; }
-            if (--count == 0)
+            for (arc = 0; arc < nextArc; arc++)
             {
-                if (min < 0) { nextArc = e + 1; return true; }
-                count = blockSize;
+                var c = state[arc] * (cost[arc] + pi[source[arc]] - pi[target[arc]]);
+                if (c < 0) { candidates[candidateCount] = arc; candidateCost[candidateCount++] = c; }
+                if (--count == 0)
+                {
+                    if (candidateCount > limit) { found = true; arc++; break; }
+                    limit = 0;
+                    count = blockSize;
+                }
             }
+            if (!found && candidateCount == 0) return false;
         }
-        if (min >= 0) return false;
-        nextArc = e;
+        nextArc = arc >= m ? 0 : arc;
+        // Keep the best (headLength + 1), enter the best of them.
+        var keep = Math.Min(headLength + 1, candidateCount);
+        SelectSmallest(keep);
+        var best = 0;
+        for (var i = 1; i < keep; i++) if (candidateCost[i] < candidateCost[best]) best = i;
+        inArc = candidates[best];
+        candidates[best] = candidates[keep - 1];
+        candidateCost[best] = candidateCost[keep - 1];
+        candidateCount = keep - 1;
         return true;
+    }
+
+    /// <summary>Moves the <paramref name="keep"/> candidates of least reduced cost to the front (a max-heap over the front).</summary>
+    void SelectSmallest(int keep)
+    {
+        if (keep >= candidateCount) return;
+        for (var i = keep / 2 - 1; i >= 0; i--) SiftDown(i, keep);
+        for (var i = keep; i < candidateCount; i++)
+        {
+            if (candidateCost[i] >= candidateCost[0]) continue;
+            (candidates[0], candidates[i]) = (candidates[i], candidates[0]);
+            (candidateCost[0], candidateCost[i]) = (candidateCost[i], candidateCost[0]);
+            SiftDown(0, keep);
+        }
+    }
+
+    void SiftDown(int i, int size)
+    {
+        while (true)
+        {
+            var child = 2 * i + 1;
+            if (child >= size) return;
+            if (child + 1 < size && candidateCost[child + 1] > candidateCost[child]) child++;
+            if (candidateCost[child] <= candidateCost[i]) return;
+            (candidates[i], candidates[child]) = (candidates[child], candidates[i]);
+            (candidateCost[i], candidateCost[child]) = (candidateCost[child], candidateCost[i]);
+            i = child;
+        }
     }
 
     void FindJoinNode()

@@ -8,9 +8,13 @@ sealed class RegionSolver
 {
     const int Fs = 0, Speaker = 1, Member = 2;
     /// <summary>Villages each unit starts with, at least.</summary>
-    const int MinimumCandidates = 24;
+    const int MinimumCandidates = 48;
+    /// <summary>How much first-secretary and member room a unit claims when flooding, relative to its cadres.</summary>
+    const double FloodFs = 1.2, FloodMembers = 1.2;
     /// <summary>Improving pairs added per class and pricing round, the most improving first.</summary>
-    const int AddedPerClass = 48;
+    const int AddedPerClass = 8;
+    /// <summary>Improving pairs added per slot group and pricing round, the most improving first.</summary>
+    const int AddedPerGroup = 4;
 
     readonly DispatchSolver.Model model;
     readonly DispatchInstance instance;
@@ -167,9 +171,18 @@ sealed class RegionSolver
     long Mismatch(int cls, int j) =>
         DispatchInstance.Mismatches((WorkLine)classLine[cls], (WorkLine)vLine[j]) ? instance.MismatchCost : 0;
 
+    static readonly bool Trace = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_TRACE") == "1";
+
+    void Log(System.Diagnostics.Stopwatch watch, string what)
+    {
+        if (Trace) Console.Error.WriteLine(FormattableString.Invariant($"[{region.Name}] {watch.Elapsed.TotalMilliseconds,8:F1} ms {what}"));
+    }
+
     public DispatchWeights Solve(int[] slotOf, long[] cadrePrices, long[] fsPrices, long[] speakerPrices, long[] memberPrices)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var weights = ComputeWeights();
+        Log(watch, $"weights; {classCount} classes, {units.Length} units, {villages.Length} villages");
         var n = villages.Length;
 
         // Nodes: classes 0..C−1, slot groups C.., the sink is the root.
@@ -195,18 +208,11 @@ sealed class RegionSolver
         var firstPlacementArc = simplex.ArcCount;
         simplex.Start(rootArc, supply);
 
-        // Initial network: each unit's nearest villages, enough for its cadres a few times over.
-        var slotsPerVillage = (double)slotTotal / Math.Max(1, n);
-        var candidates = new int[units.Length][];
+        // Initial network: for each unit, its nearest villages and the villages it claims when all units flood outwards
+        // together (see Flood).
+        var candidates = Flood();
         var distance = new long[units.Length][];
-        Parallel.For(0, units.Length, k =>
-        {
-            var size = 0;
-            for (var c = classStart[k]; c < classStart[k + 1]; c++) size += classSize[c];
-            var want = Math.Max(MinimumCandidates, (int)Math.Ceiling(2.5 * size / Math.Max(1.0, slotsPerVillage)));
-            candidates[k] = Nearest(k, want);
-            distance[k] = candidates[k].Select(j => instance.DistanceCost(units[k], villages[j])).ToArray();
-        });
+        Parallel.For(0, units.Length, k => distance[k] = candidates[k].Select(j => instance.DistanceCost(units[k], villages[j])).ToArray());
         for (var k = 0; k < units.Length; k++)
         {
             for (var c = classStart[k]; c < classStart[k + 1]; c++)
@@ -226,16 +232,20 @@ sealed class RegionSolver
             }
         }
 
+        Log(watch, $"initial network {simplex.ArcCount} arcs");
         // Solve, price every dense pair, add the improving ones, repeat.
         var classPrice = new long[classCount];
         var groupPrice = new long[3 * n];
         while (true)
         {
             simplex.Solve();
-            var rootPotential = simplex.Potential(sink);
-            for (var c = 0; c < classCount; c++) classPrice[c] = simplex.Potential(c) - rootPotential;
-            for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, rootPotential - simplex.Potential(groupNode[g])) : 0;
+            Log(watch, $"simplex: {simplex.Pivots} pivots so far, {simplex.ArcCount} arcs");
+            var potential = simplex.LargestPotentials();
+            Log(watch, "largest potentials");
+            for (var c = 0; c < classCount; c++) classPrice[c] = potential[c];
+            for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -potential[groupNode[g]]) : 0;
             var improving = Price(classPrice, groupPrice, groupNode);
+            Log(watch, $"pricing: {improving.Count} improving pairs");
             if (improving.Count == 0) break;
             foreach (var (c, j, kind, cost) in improving) simplex.AddArc(c, groupNode[3 * j + kind], NetworkSimplex.Infinite, cost - Worth(kind));
         }
@@ -264,113 +274,341 @@ sealed class RegionSolver
         return weights;
     }
 
-    /// <summary>The <paramref name="want"/> allowed villages nearest to unit <paramref name="k"/>.</summary>
-    int[] Nearest(int k, int want)
+    /// <summary>
+    /// Candidate villages per unit: its <see cref="MinimumCandidates"/> nearest allowed villages, plus those it claims when
+    /// every unit, in turn, claims the next nearest village with room left (first-secretary room for its eligible cadres,
+    /// member room for the others, a fifth more than it needs). Co-located units thus reach out as far as their numbers
+    /// require, instead of all asking for the same few villages. Only the starting network depends on this.
+    /// </summary>
+    int[][] Flood()
     {
-        // A max-heap on the chord keeps the nearest seen so far.
-        var heapChord = new double[want];
-        var heapVillage = new int[want];
-        var count = 0;
+        var grid = new VillageGrid(this);
+        var streams = new VillageGrid.Stream[units.Length];
+        var needFs = new int[units.Length];
+        var needMembers = new int[units.Length];
+        var claimed = new List<int>[units.Length];
+        for (var k = 0; k < units.Length; k++)
+        {
+            streams[k] = grid.Open(k);
+            int eligible = 0, size = 0;
+            for (var c = classStart[k]; c < classStart[k + 1]; c++)
+            {
+                size += classSize[c];
+                if (classFs[c]) eligible += classSize[c];
+            }
+            needFs[k] = (int)Math.Ceiling(FloodFs * eligible);
+            needMembers[k] = (int)Math.Ceiling(FloodMembers * (size - eligible));
+            claimed[k] = [];
+        }
+        var roomFs = new int[villages.Length];
+        var roomMembers = new int[villages.Length];
         for (var j = 0; j < villages.Length; j++)
         {
-            if (vCounty[j] == uCounty[k]) continue;
-            var d = Chord(k, j);
-            if (count < want)
+            roomFs[j] = capacity[3 * j + Fs];
+            roomMembers[j] = capacity[3 * j + Speaker] + capacity[3 * j + Member];
+        }
+        var active = Enumerable.Range(0, units.Length).ToList();
+        for (var step = 0; active.Count > 0; step++)
+        {
+            var still = 0;
+            for (var a = 0; a < active.Count; a++)
             {
-                var i = count++;
-                while (i > 0 && heapChord[(i - 1) / 2] < d) { heapChord[i] = heapChord[(i - 1) / 2]; heapVillage[i] = heapVillage[(i - 1) / 2]; i = (i - 1) / 2; }
-                heapChord[i] = d; heapVillage[i] = j;
+                var k = active[a];
+                if (!streams[k].Next(out var j)) continue;
+                var near = step < MinimumCandidates;
+                var fs = Math.Min(needFs[k], roomFs[j]);
+                var members = Math.Min(needMembers[k], roomMembers[j]);
+                if (near || fs + members > 0) claimed[k].Add(j);
+                needFs[k] -= fs; roomFs[j] -= fs;
+                needMembers[k] -= members; roomMembers[j] -= members;
+                if (near || needFs[k] + needMembers[k] > 0) active[still++] = k;
             }
-            else if (d < heapChord[0])
+            active.RemoveRange(still, active.Count - still);
+        }
+        return claimed.Select(l => l.ToArray()).ToArray();
+    }
+
+    /// <summary>Villages of the region in cells of a latitude–longitude grid, for streams in roughly increasing distance.</summary>
+    sealed class VillageGrid
+    {
+        readonly RegionSolver owner;
+        readonly double minLat, minLon, cell, lonScale;
+        readonly int rows, cols;
+        readonly int[] cellStart, cellVillages;
+
+        public VillageGrid(RegionSolver owner)
+        {
+            this.owner = owner;
+            var vs = owner.villages.Select(v => owner.instance.Villages[v]).ToArray();
+            minLat = vs.Min(v => v.Latitude);
+            minLon = vs.Min(v => v.Longitude);
+            var meanLat = vs.Average(v => v.Latitude);
+            lonScale = Math.Max(0.05, Math.Cos(meanLat * Math.PI / 180));
+            var height = Math.Max(1e-6, vs.Max(v => v.Latitude) - minLat);
+            var width = Math.Max(1e-6, (vs.Max(v => v.Longitude) - minLon) * lonScale);
+            // About four villages per cell.
+            cell = Math.Max(1e-4, Math.Sqrt(height * width * 4 / vs.Length));
+            rows = (int)(height / cell) + 1;
+            cols = (int)(width / cell) + 1;
+            var counts = new int[rows * cols + 1];
+            var cellOf = vs.Select(v => Cell(v.Latitude, v.Longitude)).ToArray();
+            foreach (var c in cellOf) counts[c + 1]++;
+            for (var i = 0; i < rows * cols; i++) counts[i + 1] += counts[i];
+            cellStart = counts;
+            cellVillages = new int[vs.Length];
+            var fill = counts[..^1].ToArray();
+            for (var j = 0; j < vs.Length; j++) cellVillages[fill[cellOf[j]]++] = j;
+        }
+
+        (int Row, int Col) RowCol(double lat, double lon) =>
+            (Math.Clamp((int)((lat - minLat) / cell), 0, rows - 1), Math.Clamp((int)((lon - minLon) * lonScale / cell), 0, cols - 1));
+
+        int Cell(double lat, double lon)
+        {
+            var (r, c) = RowCol(lat, lon);
+            return r * cols + c;
+        }
+
+        public Stream Open(int unit)
+        {
+            var u = owner.instance.Units[owner.units[unit]];
+            var (r, c) = RowCol(u.Latitude, u.Longitude);
+            return new Stream(this, unit, r, c);
+        }
+
+        /// <summary>The unit's allowed villages ring by ring around its cell, each ring in order of distance.</summary>
+        public sealed class Stream(VillageGrid grid, int unit, int row, int col)
+        {
+            readonly List<(double Chord, int Village)> ring = [];
+            int ringIndex = -1, position;
+
+            public bool Next(out int village)
+            {
+                while (position >= ring.Count)
+                {
+                    ringIndex++;
+                    if (ringIndex > Math.Max(grid.rows, grid.cols)) { village = -1; return false; }
+                    Fill(ringIndex);
+                }
+                village = ring[position++].Village;
+                return true;
+            }
+
+            void Fill(int r)
+            {
+                ring.Clear();
+                position = 0;
+                for (var i = row - r; i <= row + r; i++)
+                {
+                    if (i < 0 || i >= grid.rows) continue;
+                    var edge = i == row - r || i == row + r;
+                    for (var j = col - r; j <= col + r; j += edge || r == 0 ? 1 : 2 * r)
+                    {
+                        if (j < 0 || j >= grid.cols) continue;
+                        var cellIndex = i * grid.cols + j;
+                        for (var x = grid.cellStart[cellIndex]; x < grid.cellStart[cellIndex + 1]; x++)
+                        {
+                            var v = grid.cellVillages[x];
+                            if (grid.owner.vCounty[v] == grid.owner.uCounty[unit]) continue;
+                            ring.Add((grid.owner.Chord(unit, v), v));
+                        }
+                    }
+                }
+                ring.Sort();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Dense pairs (class, village, slot kind) whose worth exceeds the class's price plus the group's price, with their
+    /// cost: for each class the <see cref="AddedPerClass"/> most improving. None means the prices prove the flow optimal
+    /// over every allowed pair.
+    /// </summary>
+    List<(int Class, int Village, int Kind, long Cost)> Price(long[] classPrice, long[] groupPrice, int[] groupNode)
+    {
+        var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, units.Length));
+        var perClass = new List<(int Class, int Village, int Kind, long Cost)>[workers];
+        var perGroup = new GroupBest[workers];
+        var perKm = instance.PerKmCost;
+        var mismatchCost = instance.MismatchCost;
+        Parallel.For(0, workers, w =>
+        {
+            var top = new TopGains(AddedPerClass);
+            var best = perGroup[w] = new GroupBest(3 * villages.Length, AddedPerGroup);
+            var chosen = perClass[w] = [];
+            var least = new long[3 * 6];
+            for (var k = w; k < units.Length; k += workers)
+            {
+                // For each kind and village line: the least class price (plus mismatch) among this unit's ordinary classes.
+                Array.Fill(least, long.MaxValue);
+                var hasSingles = false;
+                var first = classStart[k];
+                top.Reset(classStart[k + 1] - first);
+                for (var c = first; c < classStart[k + 1]; c++)
+                {
+                    if (classForbidden[c] is not null) { hasSingles = true; continue; }
+                    for (var line = 0; line < 5; line++)
+                    {
+                        var p = classPrice[c] + (DispatchInstance.Mismatches((WorkLine)classLine[c], (WorkLine)line) ? mismatchCost : 0);
+                        for (var kind = 0; kind < 3; kind++)
+                        {
+                            if (Eligible(c, kind) && p < least[kind * 6 + line]) least[kind * 6 + line] = p;
+                        }
+                    }
+                }
+                for (var j = 0; j < villages.Length; j++)
+                {
+                    if (vCounty[j] == uCounty[k]) continue;
+                    // The largest gain any class of the unit could make here before paying the distance.
+                    long threshold = long.MinValue;
+                    long floor = top.Floor;
+                    for (var kind = 0; kind < 3; kind++)
+                    {
+                        if (groupNode[3 * j + kind] < 0) continue;
+                        var l = least[kind * 6 + vLine[j]];
+                        if (l != long.MaxValue) threshold = Math.Max(threshold, Worth(kind) - groupPrice[3 * j + kind] - l);
+                        floor = Math.Min(floor, best.Floor(3 * j + kind));
+                    }
+                    if (!hasSingles)
+                    {
+                        if (threshold <= floor) continue;
+                        if (perKm > 0 && threshold - perKm * DispatchSolver.KilometresAtLeast(Chord(k, j)) + 0.5 <= floor) continue;
+                    }
+                    var distanceCost = instance.DistanceCost(units[k], villages[j]);
+                    for (var c = first; c < classStart[k + 1]; c++)
+                    {
+                        if (classForbidden[c] is { } banned && banned.Contains(villages[j])) continue;
+                        var cost = distanceCost + Mismatch(c, j);
+                        for (var kind = 0; kind < 3; kind++)
+                        {
+                            if (groupNode[3 * j + kind] < 0 || !Eligible(c, kind)) continue;
+                            var gain = Worth(kind) - cost - classPrice[c] - groupPrice[3 * j + kind];
+                            if (gain <= 0) continue;
+                            top.Offer(c - first, gain, j, kind, cost);
+                            best.Offer(3 * j + kind, gain, c, cost);
+                        }
+                    }
+                }
+                chosen.AddRange(top.Drain(first));
+            }
+        });
+        // The union of both choices, each pair once.
+        var result = new List<(int, int, int, long)>();
+        var seen = new HashSet<(int, int, int)>();
+        foreach (var list in perClass)
+        {
+            foreach (var x in list) if (seen.Add((x.Class, x.Village, x.Kind))) result.Add(x);
+        }
+        for (var g = 0; g < 3 * villages.Length; g++)
+        {
+            var merged = perGroup.SelectMany(b => b.Entries(g)).OrderByDescending(e => e.Gain).Take(AddedPerGroup);
+            foreach (var (_, c, cost) in merged) if (seen.Add((c, g / 3, g % 3))) result.Add((c, g / 3, g % 3, cost));
+        }
+        return result;
+    }
+
+    /// <summary>Per slot group, the few classes of largest gain seen so far.</summary>
+    sealed class GroupBest(int groups, int size)
+    {
+        readonly long[] gain = new long[groups * size];
+        readonly int[] cls = new int[groups * size];
+        readonly long[] cost = new long[groups * size];
+        readonly byte[] count = new byte[groups];
+
+        /// <summary>Gains at or below this cannot enter the group's list.</summary>
+        public long Floor(int g) => count[g] < size ? 0 : gain[g * size + size - 1];
+
+        public void Offer(int g, long value, int c, long price)
+        {
+            var n = count[g];
+            if (n == size && value <= gain[g * size + size - 1]) return;
+            var i = n == size ? size - 1 : n;
+            if (n < size) count[g] = (byte)(n + 1);
+            // Keep the list sorted by gain, largest first.
+            while (i > 0 && gain[g * size + i - 1] < value)
+            {
+                gain[g * size + i] = gain[g * size + i - 1];
+                cls[g * size + i] = cls[g * size + i - 1];
+                cost[g * size + i] = cost[g * size + i - 1];
+                i--;
+            }
+            gain[g * size + i] = value;
+            cls[g * size + i] = c;
+            cost[g * size + i] = price;
+        }
+
+        public IEnumerable<(long Gain, int Class, long Cost)> Entries(int g)
+        {
+            for (var i = 0; i < count[g]; i++) yield return (gain[g * size + i], cls[g * size + i], cost[g * size + i]);
+        }
+    }
+
+    /// <summary>Per class of one unit, the pairs of largest gain seen so far (a min-heap each), and the least gain still worth offering.</summary>
+    sealed class TopGains(int perClass)
+    {
+        (long Gain, int Village, int Kind, long Cost)[] heap = [];
+        int[] count = [];
+        int classes;
+
+        /// <summary>Gains at or below this cannot enter any class's list.</summary>
+        public long Floor { get; private set; }
+
+        public void Reset(int classCount)
+        {
+            classes = classCount;
+            if (count.Length < classCount)
+            {
+                count = new int[classCount];
+                heap = new (long, int, int, long)[classCount * perClass];
+            }
+            Array.Clear(count, 0, classCount);
+            Floor = 0;
+        }
+
+        public void Offer(int cls, long gain, int village, int kind, long cost)
+        {
+            var h = cls * perClass;
+            var n = count[cls];
+            if (n < perClass)
+            {
+                var i = n;
+                count[cls] = n + 1;
+                while (i > 0 && heap[h + (i - 1) / 2].Gain > gain) { heap[h + i] = heap[h + (i - 1) / 2]; i = (i - 1) / 2; }
+                heap[h + i] = (gain, village, kind, cost);
+            }
+            else if (gain > heap[h].Gain)
             {
                 var i = 0;
                 while (true)
                 {
                     var child = 2 * i + 1;
-                    if (child >= count) break;
-                    if (child + 1 < count && heapChord[child + 1] > heapChord[child]) child++;
-                    if (heapChord[child] <= d) break;
-                    heapChord[i] = heapChord[child]; heapVillage[i] = heapVillage[child];
+                    if (child >= n) break;
+                    if (child + 1 < n && heap[h + child + 1].Gain < heap[h + child].Gain) child++;
+                    if (heap[h + child].Gain >= gain) break;
+                    heap[h + i] = heap[h + child];
                     i = child;
                 }
-                heapChord[i] = d; heapVillage[i] = j;
+                heap[h + i] = (gain, village, kind, cost);
             }
+            else return;
+            // The floor rises once every class's list is full.
+            long floor = long.MaxValue;
+            for (var c = 0; c < classes && floor > 0; c++) floor = count[c] < perClass ? 0 : Math.Min(floor, heap[c * perClass].Gain);
+            Floor = floor == long.MaxValue ? 0 : floor;
         }
-        return heapVillage[..count];
-    }
 
-    /// <summary>
-    /// Every dense pair (class, village, slot kind) whose worth exceeds the class's price plus the group's price, with its
-    /// cost; at most <see cref="AddedPerClass"/> per class, the most improving first.
-    /// </summary>
-    List<(int Class, int Village, int Kind, long Cost)> Price(long[] classPrice, long[] groupPrice, int[] groupNode)
-    {
-        var found = new List<(int Class, int Village, int Kind, long Cost, long Gain)>[units.Length];
-        var perKm = instance.PerKmCost;
-        var mismatchCost = instance.MismatchCost;
-        Parallel.For(0, units.Length, k =>
+        public List<(int Class, int Village, int Kind, long Cost)> Drain(int firstClass)
         {
-            // For each kind and village line: the least class price (plus mismatch) among this unit's ordinary classes.
-            var least = new long[3 * 6];
-            Array.Fill(least, long.MaxValue);
-            var hasSingles = false;
-            for (var c = classStart[k]; c < classStart[k + 1]; c++)
+            var list = new List<(int, int, int, long)>();
+            for (var c = 0; c < classes; c++)
             {
-                if (classForbidden[c] is not null) { hasSingles = true; continue; }
-                for (var line = 0; line < 5; line++)
+                for (var i = 0; i < count[c]; i++)
                 {
-                    var p = classPrice[c] + (DispatchInstance.Mismatches((WorkLine)classLine[c], (WorkLine)line) ? mismatchCost : 0);
-                    for (var kind = 0; kind < 3; kind++)
-                    {
-                        if (Eligible(c, kind) && p < least[kind * 6 + line]) least[kind * 6 + line] = p;
-                    }
+                    var (_, village, kind, cost) = heap[c * perClass + i];
+                    list.Add((firstClass + c, village, kind, cost));
                 }
             }
-            List<(int, int, int, long, long)>? list = null;
-            for (var j = 0; j < villages.Length; j++)
-            {
-                if (vCounty[j] == uCounty[k]) continue;
-                // The largest distance cost that would still leave a pair improving, over the three kinds.
-                long threshold = long.MinValue;
-                for (var kind = 0; kind < 3; kind++)
-                {
-                    if (groupNode[3 * j + kind] < 0) continue;
-                    var l = least[kind * 6 + vLine[j]];
-                    if (l != long.MaxValue) threshold = Math.Max(threshold, Worth(kind) - groupPrice[3 * j + kind] - l);
-                }
-                if (hasSingles) threshold = long.MaxValue; // checked pair by pair below
-                if (threshold <= 0) continue;
-                if (perKm > 0 && threshold != long.MaxValue && perKm * DispatchSolver.KilometresAtLeast(Chord(k, j)) >= threshold - 0.5) continue;
-                var distanceCost = instance.DistanceCost(units[k], villages[j]);
-                for (var c = classStart[k]; c < classStart[k + 1]; c++)
-                {
-                    if (classForbidden[c] is { } banned && banned.Contains(villages[j])) continue;
-                    var cost = distanceCost + Mismatch(c, j);
-                    for (var kind = 0; kind < 3; kind++)
-                    {
-                        if (groupNode[3 * j + kind] < 0 || !Eligible(c, kind)) continue;
-                        var gain = Worth(kind) - cost - classPrice[c] - groupPrice[3 * j + kind];
-                        if (gain > 0) (list ??= []).Add((c, j, kind, cost, gain));
-                    }
-                }
-            }
-            found[k] = list ?? [];
-        });
-        var result = new List<(int, int, int, long)>();
-        var perClass = new Dictionary<int, int>();
-        foreach (var list in found)
-        {
-            if (list.Count == 0) continue;
-            list.Sort((x, y) => x.Class != y.Class ? x.Class.CompareTo(y.Class) : y.Gain.CompareTo(x.Gain));
-            perClass.Clear();
-            foreach (var (c, j, kind, cost, _) in list)
-            {
-                perClass.TryGetValue(c, out var taken);
-                if (taken >= AddedPerClass) continue;
-                perClass[c] = taken + 1;
-                result.Add((c, j, kind, cost));
-            }
+            return list;
         }
-        return result;
     }
 }

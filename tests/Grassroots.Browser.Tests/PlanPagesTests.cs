@@ -10,7 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Grassroots.Browser.Tests;
 
 /// <summary>The prefecture runs a dispatch plan in the browser, locks a placement, re-runs, approves and publishes.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(PlanBrowserCollection.Name)]
 public sealed class PlanPagesTests(BrowserApp app)
 {
     static readonly (string, string, CadreLine, bool, bool)[] Cadres =
@@ -78,4 +78,11 @@ public sealed class PlanPagesTests(BrowserApp app)
         Assert.Equal(village, posting.Village!.Name);
         Assert.Empty(s.ConsoleErrors);
     }
+}
+
+/// <summary>The plan tests' own application and browser: they add villages, cadres and postings that other pages' tests do not expect.</summary>
+[CollectionDefinition(Name)]
+public sealed class PlanBrowserCollection : ICollectionFixture<BrowserApp>
+{
+    public const string Name = "browser-plans";
 }

@@ -366,7 +366,14 @@ public sealed class PlanningService(GrassrootsDb db, CurrentUser user, TimeProvi
         };
         if (row.Slot == PlanSlot.FirstSecretary) reasons.Add("符合第一书记条件（党龄满 3 年、职级科员及以上）。");
         if (row.Slot == PlanSlot.Speaker) reasons.Add("会讲当地语言，占本村工作队的当地语言岗位。");
-        reasons.Add($"符合回避要求（{SelectionRound.AvoidanceName(round.Avoidance)}）。");
+        var person = problem.Cadres.FirstOrDefault(x => x.Person.Id == row.PersonId)?.Person;
+        reasons.Add(round.Avoidance switch
+        {
+            AvoidanceLevel.County when person?.HomeCountyCode is { } home =>
+                $"符合回避要求（回避本县）：籍贯{RegionCatalog.Embedded.Find(home.Value)?.Name ?? home.Value}，派往{row.County}。",
+            AvoidanceLevel.None => "本批次不设回避。",
+            _ => $"符合回避要求（{SelectionRound.AvoidanceName(round.Avoidance)}）。",
+        });
         if (row.Locked) reasons.Add("该安排由工作人员锁定或调整，重新计算时保持不变。");
         if (c is null || v is null || row.Locked)
             return new PlacementExplanation(row, reasons, null, null, null, row.Locked ? "该安排已锁定，不另作比较。" : "候选人或需求已变化，无法比较。", []);

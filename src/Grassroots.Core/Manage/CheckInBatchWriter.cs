@@ -20,7 +20,7 @@ public enum CheckInOutcomeKind
     Refused,
 }
 
-public sealed record CheckInOutcome(CheckInOutcomeKind Kind, CheckInAnswer? Answer, string? Message)
+public sealed record CheckInOutcome(CheckInOutcomeKind Kind, CheckInAnswer? Answer, string? Message, string? Code = null)
 {
     public const string KeyConflictMessage = "这个签到编号（clientKey）已用于另一次内容不同的签到，不能更改已提交的签到；新的签到请使用新的编号。";
 }
@@ -45,6 +45,9 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath",
     ];
 
+    /// <summary>How many of a cadre's recent check-ins the suspicion checks look at.</summary>
+    public const int TracesPerCadre = 30;
+
     static readonly JsonSerializerOptions AuditJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(IReadOnlyList<CheckInSubmission> batch, CancellationToken ct)
@@ -62,16 +65,22 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
                 .ToListAsync(ct))
             .GroupBy(p => p.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(p => new CheckInPost(p.Id, p.VillageId, p.VillageName, p.RegionPath, p.Latitude, p.Longitude)).Last());
-        var from = batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays);
-        var to = batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays);
-        var traces = (await rows.Where(c => persons.Contains(c.PersonId) && c.AtUtc >= from && c.AtUtc <= to)
-                .Select(c => new { c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy })
+        var since = batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays);
+        var until = batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays);
+        // The cadres' other check-ins around the batch, the most recent few per cadre: a cadre checks in once or twice a
+        // day, so this is all of them in real use, and a bounded read however often a phone (or a load test) sends.
+        var traces = (await (
+                from p in db.People.IgnoreQueryFilters()
+                where persons.Contains(p.Id)
+                from c in db.CheckIns.IgnoreQueryFilters().Where(c => c.PersonId == p.Id && c.AtUtc >= since && c.AtUtc <= until).OrderByDescending(c => c.AtUtc).Take(TracesPerCadre)
+                select new { c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy })
                 .ToListAsync(ct))
             .GroupBy(c => c.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(c => new CheckInTrace(c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToList());
 
         // Judge every check-in as new; a key stored before shows itself when its insert is skipped.
         var refusals = new string?[batch.Count];
+        var codes = new string?[batch.Count];
         var fresh = new Dictionary<(Guid, string), (int Index, CheckIn Row)>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -84,6 +93,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
             if (verdict.Refusal is { } refusal)
             {
                 refusals[i] = refusal;
+                codes[i] = verdict.RefusalCode;
                 continue;
             }
             var p = s.Payload;
@@ -133,7 +143,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
             var key = (s.PersonId, s.Payload.ClientKey);
             if (refusals[i] is { } refusal)
             {
-                outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal);
+                outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal, codes[i]);
                 continue;
             }
             var (index, row) = fresh[key];
@@ -150,7 +160,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
     static CheckInOutcome Again(CheckIn stored, CheckInSubmission s) =>
         stored.PayloadHash == s.Payload.PayloadHash
             ? new(CheckInOutcomeKind.Replayed, CheckInAnswer.From(stored), null)
-            : new(CheckInOutcomeKind.KeyConflict, null, CheckInOutcome.KeyConflictMessage);
+            : new(CheckInOutcomeKind.KeyConflict, null, CheckInOutcome.KeyConflictMessage, CheckInRules.Codes.KeyConflict);
 
     /// <summary>One multi-row insert that skips keys already present; returns the ids it inserted.</summary>
     async Task<HashSet<Guid>> InsertAsync(IReadOnlyList<CheckIn> batch, CancellationToken ct)

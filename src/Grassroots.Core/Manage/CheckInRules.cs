@@ -73,7 +73,17 @@ public static class CheckInRules
     }
 
     /// <summary>The decision on a new check-in: refused (with a message), or accepted with its fence, lateness and flags.</summary>
-    public sealed record Verdict(string? Refusal, bool OnPost, int DistanceMetres, bool Late, CheckInFlags Flags);
+    public sealed record Verdict(string? Refusal, bool OnPost, int DistanceMetres, bool Late, CheckInFlags Flags, string? RefusalCode = null);
+
+    /// <summary>Why a check-in was refused, for the phone: <c>noPosting</c>, <c>tooOld</c>, <c>clockAhead</c>, <c>reasonRequired</c>.</summary>
+    public static class Codes
+    {
+        public const string NoPosting = "noPosting";
+        public const string TooOld = "tooOld";
+        public const string ClockAhead = "clockAhead";
+        public const string ReasonRequired = "reasonRequired";
+        public const string KeyConflict = "keyConflict";
+    }
 
     /// <summary>
     /// Judges a new check-in at <paramref name="receivedUtc"/>. Refused (422): no active posting; a device time older than
@@ -85,22 +95,22 @@ public static class CheckInRules
     public static Verdict Judge(CheckInPayload p, CheckInPost? post, DateTime receivedUtc, IEnumerable<CheckInTrace> others, ManageOptions o)
     {
         if (post is null)
-            return Refused("您目前没有在岗的驻村任职（派驻记录），不能签到；如已派驻，请联系县委组织部核实。");
+            return Refused("您目前没有在岗的驻村任职（派驻记录），不能签到；如已派驻，请联系县委组织部核实。", Codes.NoPosting);
         var age = receivedUtc - p.AtUtc;
         if (age > TimeSpan.FromHours(o.MaxUploadDelayHours))
-            return Refused($"这次签到的手机时间是 {ChinaTime.ToChina(p.AtUtc):yyyy-MM-dd HH:mm}，已超过 {o.MaxUploadDelayHours} 小时的补传期限，不能再上传；如当时在岗，请向乡镇说明情况。");
+            return Refused($"这次签到的手机时间是 {ChinaTime.ToChina(p.AtUtc):yyyy-MM-dd HH:mm}，已超过 {o.MaxUploadDelayHours} 小时的补传期限，不能再上传；如当时在岗，请向乡镇说明情况。", Codes.TooOld);
         if (-age > TimeSpan.FromMinutes(o.MaxClockAheadMinutes))
-            return Refused($"手机时间比北京时间快 {(int)Math.Round(-age.TotalMinutes)} 分钟，请把手机设为自动设置时间后重新签到。");
+            return Refused($"手机时间比北京时间快 {(int)Math.Round(-age.TotalMinutes)} 分钟，请把手机设为自动设置时间后重新签到。", Codes.ClockAhead);
         var distance = DistanceMetres(p.Latitude, p.Longitude, post.Latitude, post.Longitude);
         var metres = (int)Math.Round(distance, MidpointRounding.AwayFromZero);
         var onPost = distance <= o.GeofenceMetres;
         if (!onPost && p.Reason is null)
-            return Refused($"您距离{post.VillageName}约 {distance / 1000:0.0} 公里，不在驻村范围（{o.GeofenceMetres} 米）内，请填写不在岗的原因后再提交。");
+            return Refused($"您距离{post.VillageName}约 {distance / 1000:0.0} 公里，不在驻村范围（{o.GeofenceMetres} 米）内，请填写不在岗的原因后再提交。", Codes.ReasonRequired);
         var late = age > TimeSpan.FromMinutes(o.LateAfterMinutes);
         return new Verdict(null, onPost, metres, late, Flags(p, others, o));
     }
 
-    static Verdict Refused(string message) => new(message, false, 0, false, CheckInFlags.None);
+    static Verdict Refused(string message, string code) => new(message, false, 0, false, CheckInFlags.None, code);
 
     /// <summary>The suspicious patterns of a check-in among the same cadre's others.</summary>
     public static CheckInFlags Flags(CheckInPayload p, IEnumerable<CheckInTrace> others, ManageOptions o)

@@ -169,6 +169,14 @@ public sealed class CheckInService(
             .Select(p => new MissingItem { PersonId = p.PersonId, Role = p.Role, VillageCode = p.VillageCode, VillageName = p.Village!.Name, RegionPath = p.RegionPath });
     }
 
+    /// <summary>One check-in in the user's scope (404 outside it).</summary>
+    public async Task<CheckInRow> GetAsync(Guid id, CancellationToken ct)
+    {
+        RequireOffice();
+        var row = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("该签到记录");
+        return (await RowsAsync([row], ct))[0];
+    }
+
     /// <summary>Marks a flagged or off-post check-in as reviewed by the office (S-MNG-1), with a note. Reviewing twice is a conflict.</summary>
     public async Task<CheckInRow> ReviewAsync(Guid id, string? note, CancellationToken ct)
     {

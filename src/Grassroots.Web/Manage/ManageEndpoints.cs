@@ -47,15 +47,17 @@ internal static class ManageEndpoints
         return app;
     }
 
-    static async Task<Results<Created<CheckInAnswer>, Ok<CheckInAnswer>>> CheckInAsync(CheckInRequest body, CheckInService service, CancellationToken ct)
+    /// <summary>201 stored; 200 the same key and payload again (identical body); 409 the same key with another payload;
+    /// 422 refused. Refusals carry a <c>code</c> the phone acts on (<c>reasonRequired</c> asks for a reason).</summary>
+    static async Task<Results<Created<CheckInAnswer>, Ok<CheckInAnswer>, ProblemHttpResult>> CheckInAsync(CheckInRequest body, CheckInService service, CancellationToken ct)
     {
         var outcome = await service.SubmitAsync(body, ct);
         return outcome.Kind switch
         {
             CheckInOutcomeKind.Created => TypedResults.Created($"/api/checkins/{outcome.Answer!.Id}", outcome.Answer),
             CheckInOutcomeKind.Replayed => TypedResults.Ok(outcome.Answer!),
-            CheckInOutcomeKind.KeyConflict => throw new DomainRuleException(outcome.Message!),
-            _ => throw new DomainRuleException(outcome.Message!, conflict: false),
+            _ => TypedResults.Problem(title: outcome.Message, statusCode: outcome.Kind == CheckInOutcomeKind.KeyConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["code"] = outcome.Code }),
         };
     }
 

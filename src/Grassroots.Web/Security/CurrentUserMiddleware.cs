@@ -20,12 +20,16 @@ internal sealed class CurrentUserMiddleware(RequestDelegate next)
         var principal = http.User;
         if (principal.Identity?.IsAuthenticated == true && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
         {
-            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, http.RequestAborted);
+            // The account and its roles in one round trip: this runs on every authenticated request.
+            var found = await db.Users.AsNoTracking().Where(u => u.Id == id)
+                .Select(u => new { User = u, Roles = (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name!).ToList() })
+                .FirstOrDefaultAsync(http.RequestAborted);
+            var user = found?.User;
             var stamp = principal.FindFirstValue(new IdentityOptions().ClaimsIdentity.SecurityStampClaimType);
             var locked = user?.LockoutEnd is { } end && end > clock.GetUtcNow();
             if (user is not null && !user.IsDisabled && !locked && stamp == user.SecurityStamp)
             {
-                var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == id select r.Name!).ToListAsync(http.RequestAborted);
+                var roles = found!.Roles;
                 var scopePath = user.ScopeCode is { } code ? RegionCatalog.Embedded.Find(code)?.Path : null;
                 current.SignedIn(user, roles, scopePath);
             }

@@ -475,7 +475,7 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
     }
 
     [Fact]
-    public async Task Postings_StationEveryAliCadre_OneFirstSecretaryPerVillage_NeverInTheirOwnCounty()
+    public async Task Postings_StationEveryAliCadre_OneFirstSecretaryPerVillage_NeverInTheirHomeCounty()
     {
         var ct = TestContext.Current.CancellationToken;
         var postings = await fixture.Services.WithSystemDbAsync(db => db.Postings.IgnoreQueryFilters().AsNoTracking().ToListAsync(ct));
@@ -494,11 +494,13 @@ public abstract partial class DemoSeederTests(DemoDataFixture fixture)
             Assert.Equal(village.RegionPath, p.RegionPath);
             Assert.Equal(village.RegionPath, person.StationedRegionPath);
             Assert.Equal(person.RegionPath, p.HomeRegionPath);
-            Assert.False(person.RegionPath.Contains("/" + village.Code.CountyPrefix + "/", StringComparison.Ordinal), $"{person.Name} is stationed in the county of their own unit.");
+            // Avoidance (S-SEL-9): never in the home county (籍贯); county units may station cadres in their own county.
+            Assert.NotNull(person.HomeCountyCode);
+            Assert.NotEqual(person.HomeCountyCode!.Value.Value, village.Code.CountyPrefix);
         });
         var teams = postings.GroupBy(p => p.VillageId).Select(g => g.Count()).ToList();
         Assert.Equal(DemoSeeder.VillageCount, teams.Count);
-        Assert.InRange(teams.Max() - teams.Min(), 0, 1);
+        Assert.Equal(DemoSeeder.CadreCount, teams.Sum());
     }
 
     [Fact]

@@ -94,6 +94,30 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task UsersCreate_CadreAccount_IsLinkedToThePersonByIdNumber_AndNeedsOne()
+    {
+        await using var db = new TempDatabase();
+        await RunAsync(db, "db", "migrate");
+        await db.AddUnitAsync("普兰县农业农村局", "542521");
+        var zhaxi = TempDatabase.MakeId("542521", new DateOnly(1988, 3, 14), 13);
+        var input = System.IO.Path.Combine(db.Folder, "people.xlsx");
+        await File.WriteAllBytesAsync(input, ImportFile(["驻村干部", "扎西", "男", "藏族", zhaxi, "中共党员", "普兰县农业农村局", "科员"]), TestContext.Current.CancellationToken);
+        await RunAsync(db, "people", "import", input);
+
+        var (refused, refusal) = await RunAsync(db, "users", "create", "--user", "zhaxi", "--role", "cadre", "--password", Password);
+        var (code, output) = await RunAsync(db, "users", "create", "--user", "zhaxi", "--role", "cadre", "--person", zhaxi, "--password", Password);
+
+        Assert.NotEqual(CliApp.Ok, refused);
+        Assert.Contains("必须关联本人的人员信息", refusal);
+        Assert.True(code == CliApp.Ok, output);
+        await using var check = db.Open();
+        var user = await check.Users.SingleAsync(u => u.UserName == "zhaxi", TestContext.Current.CancellationToken);
+        var person = await check.People.IgnoreQueryFilters().SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(person.Id, user.PersonId);
+        Assert.Null(user.ScopeCode);
+    }
+
+    [Fact]
     public async Task UnknownCommand_IsAUsageError()
     {
         await using var db = new TempDatabase();

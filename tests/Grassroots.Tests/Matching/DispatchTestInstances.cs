@@ -21,8 +21,64 @@ static class DispatchTestInstances
     }
 
     /// <summary>The best lexicographic objective over every assignment of cadres to (village, slot) or to nothing.</summary>
-    public static DispatchObjective BruteForce(DispatchInstance instance)
+    public static DispatchObjective BruteForce(DispatchInstance instance) => BruteForce(instance, DispatchConstraints.None);
+
+    /// <summary>
+    /// Random valid constraints for a tiny instance: a few locks (each checked against the hard rules and the locks before
+    /// it) and a few forbidden pairs.
+    /// </summary>
+    public static DispatchConstraints RandomConstraints(Random random, DispatchInstance instance)
     {
+        var locks = new List<DispatchLock>();
+        var fs = new HashSet<int>();
+        var speaker = new HashSet<int>();
+        var members = new int[instance.Villages.Count];
+        var nonSpeakers = new int[instance.Villages.Count];
+        var lockedCadres = new HashSet<int>();
+        for (var attempt = 0; attempt < random.Next(0, 4); attempt++)
+        {
+            if (instance.Cadres.Count == 0) break;
+            var c = random.Next(instance.Cadres.Count);
+            var v = random.Next(instance.Villages.Count);
+            var cadre = instance.Cadres[c];
+            var village = instance.Villages[v];
+            if (lockedCadres.Contains(c) || !instance.IsAllowed(c, v)) continue;
+            var kind = (SlotKind)random.Next(3);
+            var room = village.Members - (village.NeedsSpeaker ? 1 : 0);
+            var ok = kind switch
+            {
+                SlotKind.FirstSecretary => cadre.FirstSecretaryEligible && !fs.Contains(v),
+                SlotKind.Speaker => cadre.Speaker && village.NeedsSpeaker && !speaker.Contains(v) && members[v] < village.Members,
+                _ => members[v] < village.Members && (cadre.Speaker || nonSpeakers[v] < room),
+            };
+            if (!ok) continue;
+            if (kind == SlotKind.FirstSecretary) fs.Add(v);
+            else
+            {
+                if (kind == SlotKind.Speaker) speaker.Add(v);
+                members[v]++;
+                if (!cadre.Speaker) nonSpeakers[v]++;
+            }
+            lockedCadres.Add(c);
+            locks.Add(new DispatchLock(cadre.Id, village.Id, kind));
+        }
+        var forbidden = new List<ForbiddenPair>();
+        for (var i = 0; i < random.Next(0, 4) && instance.Cadres.Count > 0; i++)
+        {
+            var c = random.Next(instance.Cadres.Count);
+            if (lockedCadres.Contains(c)) continue;
+            forbidden.Add(new ForbiddenPair(instance.Cadres[c].Id, instance.Villages[random.Next(instance.Villages.Count)].Id));
+        }
+        return new DispatchConstraints(locks, forbidden);
+    }
+
+    /// <summary>The best lexicographic objective with locked placements kept and forbidden pairs left out.</summary>
+    public static DispatchObjective BruteForce(DispatchInstance instance, DispatchConstraints constraints)
+    {
+        var cadreIndex = instance.Cadres.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var villageIndex = instance.Villages.Select((v, i) => (v.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var locked = constraints.Locks.ToDictionary(l => cadreIndex[l.CadreId], l => (Village: villageIndex[l.VillageId], l.Slot));
+        var banned = constraints.Forbidden.Select(f => (cadreIndex[f.CadreId], villageIndex[f.VillageId])).ToHashSet();
         int n = instance.Cadres.Count, m = instance.Villages.Count;
         var fs = new int[m];
         var members = new int[m];
@@ -36,11 +92,16 @@ static class DispatchTestInstances
                 if (best is null || current.CompareTo(best.Value) > 0) best = current;
                 return;
             }
-            Go(c + 1, fsCount, filled, cost);
             var cadre = instance.Cadres[c];
+            if (locked.ContainsKey(c))
+            {
+                Go(c + 1, fsCount, filled, cost);
+                return;
+            }
+            Go(c + 1, fsCount, filled, cost);
             for (var v = 0; v < m; v++)
             {
-                if (!instance.IsAllowed(c, v)) continue;
+                if (!instance.IsAllowed(c, v) || banned.Contains((c, v))) continue;
                 var village = instance.Villages[v];
                 var price = instance.Cost(c, v);
                 if (cadre.FirstSecretaryEligible && fs[v] == 0)
@@ -60,7 +121,20 @@ static class DispatchTestInstances
                 }
             }
         }
-        Go(0, 0, 0, 0);
+        // Locked placements first: they hold their slots whatever the others do.
+        int lockedFs = 0;
+        long lockedCost = 0;
+        foreach (var (c, (at, slot)) in locked)
+        {
+            lockedCost += instance.Cost(c, at);
+            if (slot == SlotKind.FirstSecretary) { fs[at]++; lockedFs++; }
+            else
+            {
+                members[at]++;
+                if (!instance.Cadres[c].Speaker) nonSpeakers[at]++;
+            }
+        }
+        Go(0, lockedFs, locked.Count, lockedCost);
         return best!.Value;
     }
 

@@ -102,6 +102,8 @@ public static partial class CliApp
         root.Subcommands.Add(CodesCommand(console));
         root.Subcommands.Add(AuditCommand(console));
         root.Subcommands.Add(RoundsCommand(console));
+        root.Subcommands.Add(InspectionsCommand(console));
+        root.Subcommands.Add(CareCommand(console));
         return root;
     }
 

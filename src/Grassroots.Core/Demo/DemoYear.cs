@@ -619,11 +619,14 @@ internal sealed class DemoYear
                 {
                     var t = county.First(x => x.Code.Value == pick.VillageCode);
                     var c = candidates.First(x => x.VillageCode == pick.VillageCode);
-                    Inspect(r, t, draw, c, string.Join("、", pick.Inspectors), drawDay.AddDays(r.Next(1, 8)));
+                    Inspect(r, t, draw, c, string.Join("、", pick.Inspectors), Workday(drawDay.AddDays(r.Next(1, 8))));
                 }
             }
         }
     }
+
+    /// <summary>The day itself on a weekday, else the Monday after: offices inspect on working days.</summary>
+    static DateOnly Workday(DateOnly d) => d.DayOfWeek switch { DayOfWeek.Saturday => d.AddDays(2), DayOfWeek.Sunday => d.AddDays(1), _ => d };
 
     void Inspect(Random r, Team t, InspectionDraw draw, DrawCandidate c, string inspectors, DateOnly day)
     {
@@ -727,7 +730,8 @@ internal sealed class DemoYear
                 requests.Add(q);
                 requestEvents.Add(new RequestEvent { RequestId = q.Id, AtUtc = asked, By = asker.Name, Action = RequestAction.Asked });
                 var answeredAt = asked.AddHours(r.Between(2, 72));
-                if (answeredAt >= now || (now - asked).TotalDays < 2 && r.Chance(0.6)) continue;
+                // The last days' requests are partly still waiting for their answer.
+                if (answeredAt >= now || ((now - asked).TotalDays < 6 && r.Chance(0.6))) continue;
                 var office = tpl.To == RequestAddressee.Township ? t.Township : t.CountyOffice;
                 q.Status = RequestStatus.Answered;
                 q.AnsweredAtUtc = answeredAt;
@@ -774,12 +778,9 @@ internal sealed class DemoYear
             funds.Add(settling);
             funds.Add(practical);
             var n = 0;
-            foreach (var c in t.Cadres)
-            {
-                var d = Start.AddDays(r.Next(9, 20));
-                if (d > today) break;
+            var paid = t.Cadres.Select(c => (Cadre: c, Day: Start.AddDays(r.Next(9, 20)))).OrderBy(x => x.Day).ToList();
+            foreach (var (c, d) in paid.Where(x => x.Day <= today))
                 Spend(settling, d, 2_000m, $"发放安家补贴：{c.Name}", $"AJ{t.Code.Value[6..]}-{++n:00}", null, t.Township);
-            }
             var spends = r.Next(3, 10);
             var dates = Enumerable.Range(0, spends).Select(_ => r.Date(Start.AddDays(15), today.AddDays(-1))).Order().ToList();
             n = 0;

@@ -71,7 +71,7 @@ public sealed record MyRollCall(Guid Id, DateTime StartedAt, DateTime Deadline, 
 /// A roll-call is answered by an ordinary check-in: the cadre's first check-in whose device time lies in
 /// [start, start + limit] answers it, both ends included, so the check-in API and its writer need nothing extra and a
 /// phone that queued the check-in while offline still answers in time (the upload is then marked late). A cadre with no
-/// such check-in is waiting until the deadline and unanswered after it. See docs/adr/0004-roll-calls-answered-by-check-ins.md.
+/// such check-in is waiting until the deadline and unanswered after it. See docs/adr/0006-roll-calls-answered-by-check-ins.md.
 /// </remarks>
 public sealed class DispatchService(GrassrootsDb db, CurrentUser user, TimeProvider clock, IOptions<OversightOptions> options, CadreService cadre)
 {

@@ -363,6 +363,31 @@ public abstract class OversightTests(GrassrootsApp app)
     }
 
     [Fact]
+    public async Task CadreToken_OnEveryOfficeRoute_Is403_AndAuditorsToo()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        var auditor = await app.ClientAsAsync("auditor");
+        string[] gets =
+        [
+            "/api/requests", "/api/inspections", "/api/inspections/candidates", "/api/inspections/draws", "/api/follow-ups", "/api/dispatch-checks",
+            "/api/field-visits", "/api/roll-calls", "/api/roll-calls/unanswered", "/api/care/teams", "/api/oversight/summary",
+        ];
+        foreach (var client in new[] { cadre.Client, auditor })
+        {
+            foreach (var url in gets) Assert.True((await client.GetAsync(url, Ct)).StatusCode == HttpStatusCode.Forbidden, url);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/inspections/draws", new { count = 1, region = "542521" }, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/dispatch-checks", new { villageCode = ManageKit.PulanTownVillage, answered = false }, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/roll-calls", new { villageCode = ManageKit.PulanTownVillage }, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/care/funds", new { villageCode = ManageKit.PulanTownVillage, kind = "settling", budget = 1 }, Ct)).StatusCode);
+        }
+        // The office routes for cadres only: an office account is refused.
+        var county = await app.ClientAsAsync("pulan.county");
+        Assert.Equal(HttpStatusCode.Forbidden, (await county.GetAsync("/api/requests/mine", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await county.GetAsync("/api/roll-calls/mine", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await county.PostAsJsonAsync("/api/requests", new { kind = "report", subject = "x", text = "y" }, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task DispatchCheck_AndFieldVisit_AreRecordedInScope_WithTheirFacts()
     {
         var cadre = (await FreshTeamsAsync("542521", 1)).Single();

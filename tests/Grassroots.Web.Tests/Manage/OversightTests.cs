@@ -363,6 +363,35 @@ public abstract class OversightTests(GrassrootsApp app)
     }
 
     [Fact]
+    public async Task Pages_RenderForTheCountyOffice_WithTheRecordsOfItsScope()
+    {
+        var (county, inspection, cadre) = await RecordedInspectionAsync();
+        var code = cadre.Village.Code.Value;
+        await OkJsonAsync(await county.PostAsJsonAsync("/api/care/funds", new { villageCode = code, kind = "settling", budget = 4000.5m }, Ct), HttpStatusCode.Created);
+        await OkJsonAsync(await county.PostAsJsonAsync("/api/roll-calls", new { villageCode = code }, Ct), HttpStatusCode.Created);
+        var inspectionId = inspection.GetProperty("row").GetProperty("id").GetGuid();
+        string[] pages =
+        [
+            "/oversight", "/requests?view=todo", "/inspections", "/inspections/draw", $"/inspections/{inspectionId}", "/follow-ups?view=overdue",
+            $"/dispatch-checks?team={code}", "/field-visits", "/roll-calls", "/care", $"/care/{cadre.Village.Id}",
+        ];
+        foreach (var url in pages)
+        {
+            var response = await county.GetAsync(url, Ct);
+            var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+            Assert.Contains("督查", html, StringComparison.Ordinal);
+            if (url.Contains(code, StringComparison.Ordinal) || url.Contains(cadre.Village.Id.ToString(), StringComparison.Ordinal) || url.Contains(inspectionId.ToString(), StringComparison.Ordinal))
+                Assert.Contains(cadre.Village.Name, html, StringComparison.Ordinal);
+        }
+        Assert.Contains("¥4,000.50", WebUtility.HtmlDecode(await county.GetStringAsync($"/care/{cadre.Village.Id}", Ct)), StringComparison.Ordinal);
+        var zanda = await app.ClientAsAsync("zanda.county");
+        Assert.Equal(HttpStatusCode.NotFound, (await zanda.GetAsync($"/inspections/{inspectionId}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await zanda.GetAsync($"/care/{cadre.Village.Id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync("pulan.township")).GetAsync("/inspections/draw", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task CadreToken_OnEveryOfficeRoute_Is403_AndAuditorsToo()
     {
         var cadre = await ManageKit.NewCadreAsync(app);

@@ -84,8 +84,11 @@ public static partial class CliApp
         var seed = new Command("seed", "装入演示账号和演示数据（只用于演示或培训环境）。");
         seed.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
         {
-            var seeded = await sp.GetRequiredService<DemoSeeder>().SeedAsync(ct);
-            console.WriteLine(seeded ? "演示数据已装入。" : "演示数据已存在，未重复装入。");
+            var seeder = sp.GetRequiredService<DemoSeeder>();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var seeded = await seeder.SeedAsync(ct);
+            console.WriteLine(seeded ? $"演示数据已装入（用时 {watch.Elapsed.TotalSeconds:F1} 秒）。" : "演示数据已存在，未重复装入。");
+            if (seeder.Year is { } year) console.WriteLine("其中一年的日常管理与督查数据：" + year.Describe() + "。");
             console.WriteLine($"演示账号（密码 {DemoSeeder.Password}）：");
             foreach (var a in DemoSeeder.Accounts) console.WriteLine($"  {a.UserName,-16} {a.Description}");
             return Ok;
@@ -99,6 +102,8 @@ public static partial class CliApp
         root.Subcommands.Add(CodesCommand(console));
         root.Subcommands.Add(AuditCommand(console));
         root.Subcommands.Add(RoundsCommand(console));
+        root.Subcommands.Add(InspectionsCommand(console));
+        root.Subcommands.Add(CareCommand(console));
         return root;
     }
 

@@ -222,6 +222,7 @@ internal static class Hosting
         app.MapPlanEndpoints();
         Selection.SelectionEndpoints.MapSelectionEndpoints(app);
         app.MapManageEndpoints();
+        app.MapOversightEndpoints();
         app.MapCultureSwitch();
         app.MapRazorComponents<App>();
         return app;

@@ -19,7 +19,7 @@ namespace Grassroots.Data;
 /// a row is visible when its region path starts with the current user's scope path, so a list, count, export
 /// or search cannot forget it. Two provider subclasses carry their own migrations.
 /// </summary>
-public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
+public abstract partial class GrassrootsDb(DbContextOptions options, CurrentUser user)
     : IdentityDbContext<AppUser, AppRole, Guid>(options), IDataProtectionKeyContext
 {
     /// <summary>The acting user; the query filters read their scope on every query.</summary>
@@ -316,6 +316,7 @@ public abstract class GrassrootsDb(DbContextOptions options, CurrentUser user)
             e.HasIndex(a => a.CandidateId);
         });
 
+        ConfigureOversight(b);
         ApplyScopeFilters(b);
     }
 

@@ -31,5 +31,6 @@ public sealed class PostgresGrassrootsDb(DbContextOptions<PostgresGrassrootsDb> 
         b.Entity<Dispatch.Posting>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Dispatch.Posting>().Property(p => p.HomeRegionPath).UseCollation("C");
         b.Entity<Dispatch.TeamPlan>().Property(p => p.RegionPath).UseCollation("C");
+        OversightCollations(b);
     }
 }

@@ -22,7 +22,10 @@ public sealed record DemoAccount(string UserName, string DisplayName, string Rol
 /// Ali: the completed <c>2026年度驻村工作队选派</c> (demand of all 145 units, 471 members; the 616 as approved
 /// candidates with attestations, ready to plan) and the open <c>2027年度驻村工作队选派（征集中）</c> with a few
 /// pending candidates from the reserve. Names are synthetic; codes and places are real.</para>
-/// <para>Seeding is all or nothing (one transaction) and takes a few seconds at most.</para>
+/// <para>Then the year since the term began (<see cref="DemoYear"/>): about 157,000 check-ins, leave, key periods,
+/// roll-calls, 2,760 dispatch checks, 156 field visits, monthly random inspections with findings and follow-ups,
+/// requests and reports, and each team's care ledgers, written in bulk.</para>
+/// <para>Seeding is all or nothing (one transaction).</para>
 /// </remarks>
 public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimeProvider clock, Dispatch.PlanningService planning)
 {
@@ -101,8 +104,16 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
     /// <summary>Whether a rank is 科员 level or above; unknown or missing ranks are not.</summary>
     public static bool RankAtLeastClerk(string? rank) => Ranks.Level(rank) >= 1;
 
-    /// <summary>Seeds once; returns false when the demo data set (or any registry data) is already present.</summary>
-    public async Task<bool> SeedAsync(CancellationToken ct)
+    /// <summary>What the year of daily management and supervision wrote (after <see cref="SeedAsync"/>; null before).</summary>
+    public DemoYearCounts? Year { get; private set; }
+
+    /// <summary>Seeds once, with the year of daily management and supervision; returns false when the demo data set (or
+    /// any registry data) is already present.</summary>
+    public Task<bool> SeedAsync(CancellationToken ct) => SeedAsync(withYear: true, ct);
+
+    /// <summary>Seeds once; <paramref name="withYear"/> false leaves out the year of check-ins, leave, inspections, dispatch
+    /// checks, requests and care ledgers (<see cref="DemoYear"/>) — for tests that need only the registry and accounts.</summary>
+    public async Task<bool> SeedAsync(bool withYear, CancellationToken ct)
     {
         if (await db.Users.AnyAsync(u => u.UserName == Accounts[0].UserName, ct)
             || await db.Villages.IgnoreQueryFilters().AnyAsync(ct)
@@ -155,6 +166,7 @@ public sealed class DemoSeeder(GrassrootsDb db, AccountService accounts, TimePro
         await DemoDispatch.PublishAsync(db, planning, completedRound.Id, ct);
         db.ChangeTracker.Clear();
         await CreateCadreAccountAsync(ct);
+        if (withYear) Year = await DemoYear.SeedAsync(db, clock.GetUtcNow().UtcDateTime, ct);
         await tx.CommitAsync(ct);
         return true;
     }

@@ -17,7 +17,7 @@ namespace Grassroots.Browser.Tests.Infrastructure;
 /// data set, and Debian's Chromium driven by Playwright. Chromium is never downloaded: when
 /// <c>/usr/bin/chromium</c> is missing the tests fail, they do not skip (scripts/test installs it).
 /// </summary>
-public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = TestData.Password;
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -28,6 +28,10 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
     public BrowserApp() => UseKestrel(0);
 
     public TestData Data { get; } = new();
+
+    /// <summary>Whether the application starts in demo mode, seeding the demo data set (with its year of records) instead of
+    /// the HTTP tests' small data set (<see cref="Data"/> then stays empty).</summary>
+    protected virtual bool Demo => false;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -41,7 +45,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         // folder; a test run serves them from the build output as `dotnet run` does.
         builder.UseStaticWebAssets();
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={sqlitePath}");
-        builder.UseSetting("Grassroots:Demo", "false");
+        builder.UseSetting("Grassroots:Demo", Demo ? "true" : "false");
     }
 
     public async ValueTask InitializeAsync()
@@ -50,8 +54,9 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}: run the tests with scripts/test, which installs the Debian packages chromium and fonts-noto-cjk.");
         StartServer();
         BaseUrl = ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        using (var scope = Services.CreateScope())
+        if (!Demo)
         {
+            using var scope = Services.CreateScope();
             scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
             await Data.SeedAsync(Services, scope.ServiceProvider.GetRequiredService<GrassrootsDb>());
         }

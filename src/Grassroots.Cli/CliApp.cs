@@ -104,6 +104,7 @@ public static partial class CliApp
         root.Subcommands.Add(RoundsCommand(console));
         root.Subcommands.Add(InspectionsCommand(console));
         root.Subcommands.Add(CareCommand(console));
+        root.Subcommands.Add(CheckInsCommand(console));
         return root;
     }
 
@@ -409,6 +410,23 @@ public static partial class CliApp
         }));
         audit.Subcommands.Add(purge);
         return audit;
+    }
+
+    static Command CheckInsCommand(IAnsiConsole console)
+    {
+        var checkIns = new Command("checkins", "签到记录。");
+        var purge = new Command("purge-positions",
+            "按保存期限（Grassroots:Manage:PositionRetentionDays，默认 90 天，至少 14 天）清除签到的原始坐标，保留在岗判定、距离和可疑标记；待复核的可疑签到保留至复核。网站每天自动执行一次。");
+        purge.SetAction((p, ct) => RunAsync(p, console, async (sp, _) =>
+        {
+            var retention = sp.GetRequiredService<Grassroots.Manage.PositionRetention>();
+            var cutoff = retention.Cutoff();
+            var cleared = await retention.PurgeAsync(ct);
+            console.MarkupLineInterpolated($"[green]已清除 {cutoff:yyyy-MM-dd} 之前 {cleared} 条签到的原始坐标。[/]");
+            return Ok;
+        }));
+        checkIns.Subcommands.Add(purge);
+        return checkIns;
     }
 
     static Command CodesCommand(IAnsiConsole console)

@@ -115,6 +115,7 @@ internal static class Hosting
         // Check-ins are committed in groups by one background writer per instance (see CheckInWriter).
         services.AddSingleton<Grassroots.Manage.CheckInWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Grassroots.Manage.CheckInWriter>());
+        services.AddHostedService<PositionRetentionWorker>();
         return builder;
     }
 

@@ -53,6 +53,13 @@ public sealed class ManageOptions
     /// <summary>Leave may start this many days before the day it is asked for (sick leave reported afterwards).</summary>
     public int LeaveBackdateDays { get; set; } = 3;
 
+    /// <summary>Days a check-in's raw GPS position is kept (SECURITY.md: positions only as long as the policy says);
+    /// then <see cref="PositionRetention"/> clears it and keeps what was judged from it. Default 90.</summary>
+    public int PositionRetentionDays { get; set; } = 90;
+
+    /// <summary>The shortest position retention allowed: the suspicion rules and late uploads look back this far.</summary>
+    public const int MinimumPositionRetentionDays = 14;
+
     /// <summary>Required on-post days in a month (S-MNG-2, default 20), prorated when a posting covers part of the month.</summary>
     public int MinimumOnPostDays { get; set; } = 20;
 }

@@ -54,3 +54,31 @@ public sealed class InspectionsCliTests
         Assert.Equal(["安家补贴", "办实事经费"], doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value!));
     }
 }
+
+/// <summary><c>grassroots checkins purge-positions</c> on the demo year of check-ins (a temporary SQLite file).</summary>
+public sealed class CheckInsCliTests
+{
+    static async Task<(int Code, string Output)> RunAsync(TempDatabase db, params string[] args)
+    {
+        var output = new StringWriter();
+        var code = await CliApp.RunAsync(["--sqlite", db.Path, .. args], output);
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public async Task PurgePositions_ClearsTheDemoYearsOldPositions_ThenHasNothingLeftToClear()
+    {
+        await using var db = new TempDatabase();
+        Assert.Equal(CliApp.Ok, (await RunAsync(db, "db", "migrate")).Code);
+        Assert.Equal(CliApp.Ok, (await RunAsync(db, "demo", "seed")).Code);
+
+        var (code, output) = await RunAsync(db, "checkins", "purge-positions");
+
+        Assert.Equal(CliApp.Ok, code);
+        var cleared = int.Parse(System.Text.RegularExpressions.Regex.Match(output, @"之前 (\d+) 条").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(cleared > 10_000, output);
+        var (again, second) = await RunAsync(db, "checkins", "purge-positions");
+        Assert.Equal(CliApp.Ok, again);
+        Assert.Contains("之前 0 条", second, StringComparison.Ordinal);
+    }
+}

@@ -7,7 +7,7 @@
 #
 # Settings (environment): CONNECTIONS (32: wrk connections = pgbench clients), DURATION (30 s each run),
 # ACCOUNTS (200 cadres, each with its own bearer token), GROUP_COMMIT (true; false: one transaction per check-in),
-# PORT (5090), TRACE (a file name: a CPU sample trace of the application during the wrk run, with dotnet-trace).
+# PORT (5090), TRACE (a file name: a sampled thread-time trace of the application during the wrk run, with dotnet-trace, and its Speedscope conversion).
 #
 # Steps: build (Release); a fresh database gr_bench_checkin with the demo data set (616 stationed cadres); the app
 # started as operators run it (dotnet Grassroots.Web.dll, Production); N cadre accounts and their tokens; pgbench
@@ -105,7 +105,7 @@ say "wrk: $CONNECTIONS connections, 2 threads, ${DURATION}s, POST /api/checkins 
 psql -d "$db" -qc 'CHECKPOINT'
 if [ -n "${TRACE:-}" ]; then
   command -v dotnet-trace >/dev/null || export PATH="$PATH:$HOME/.dotnet/tools"
-  dotnet-trace collect -p "$app_pid" --profile cpu-sampling --duration "00:00:00:$((DURATION > 5 ? DURATION - 5 : DURATION))" -o "$TRACE" >"$work/trace.log" 2>&1 &
+  dotnet-trace collect -p "$app_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration "00:00:00:$((DURATION > 5 ? DURATION - 5 : DURATION))" -o "$TRACE" >"$work/trace.log" 2>&1 &
   trace_pid=$!
 fi
 CHECKIN_TOKENS="$work/tokens.txt" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/checkin.lua "http://127.0.0.1:$PORT" | tee "$work/wrk.txt"

@@ -18,7 +18,11 @@ public interface IComputedRecord;
 /// hence the same transaction: if the audit row cannot be written, the change rolls back. Refuses any
 /// update or delete of an audit row. Also renews the concurrency token and timestamps of people.
 /// </summary>
-public sealed class AuditInterceptor(CurrentUser user, TimeProvider clock) : SaveChangesInterceptor
+/// <remarks>
+/// One instance serves every context (the options are built once per process); the acting user is the context's own
+/// <see cref="Data.GrassrootsDb.User"/>.
+/// </remarks>
+public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesInterceptor
 {
     static readonly HashSet<string> Skipped = new(StringComparer.Ordinal)
     {
@@ -41,6 +45,7 @@ public sealed class AuditInterceptor(CurrentUser user, TimeProvider clock) : Sav
     /// <summary>Adds the audit rows for every pending change (also used by bulk writers that bypass SaveChanges).</summary>
     internal void Record(DbContext db)
     {
+        var user = db is Data.GrassrootsDb g ? g.User : throw new InvalidOperationException("The audit interceptor serves Grassroots databases only.");
         var now = clock.GetUtcNow().UtcDateTime;
         var rows = new List<AuditEntry>();
         foreach (var entry in db.ChangeTracker.Entries().ToList())

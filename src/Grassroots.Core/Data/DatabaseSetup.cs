@@ -36,23 +36,26 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
 public static class DatabaseSetup
 {
-    /// <summary>Registers <see cref="GrassrootsDb"/> on the configured provider, with the audit interceptor.</summary>
+    /// <summary>
+    /// Registers <see cref="GrassrootsDb"/> on the configured provider, with the audit interceptor. The options — and
+    /// the one interceptor — are built once per process, not per request: a context costs only its own construction.
+    /// </summary>
     public static IServiceCollection AddGrassrootsData(this IServiceCollection services, DatabaseSettings settings)
     {
         services.AddSingleton(settings);
-        services.AddScoped<AuditInterceptor>();
+        services.AddSingleton<AuditInterceptor>();
         if (settings.Provider == DatabaseProvider.Postgres)
         {
             services.AddDbContext<PostgresGrassrootsDb>((sp, o) => o
                 .UseNpgsql(settings.ConnectionString, x => x.MigrationsAssembly(typeof(GrassrootsDb).Assembly.FullName))
-                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddScoped<GrassrootsDb>(sp => sp.GetRequiredService<PostgresGrassrootsDb>());
         }
         else
         {
             services.AddDbContext<SqliteGrassrootsDb>((sp, o) => o
                 .UseSqlite(settings.ConnectionString)
-                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddScoped<GrassrootsDb>(sp => sp.GetRequiredService<SqliteGrassrootsDb>());
         }
         return services;

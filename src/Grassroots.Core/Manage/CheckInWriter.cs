@@ -8,40 +8,46 @@ using Microsoft.Extensions.Options;
 namespace Grassroots.Manage;
 
 /// <summary>
-/// Group commit for check-ins: requests put their check-in on a queue and wait; one writer takes everything that is
+/// Group commit for check-ins: requests put their check-in on a queue and wait; a writer takes everything that is
 /// waiting (up to <see cref="ManageOptions.MaxBatch"/>), writes it in one transaction with
 /// <see cref="CheckInBatchWriter"/> and completes each request after COMMIT returned. While one batch commits the
 /// next one gathers, so a busy server commits many check-ins per disk flush and a quiet one commits each at once —
 /// no timer, no added wait.
 /// </summary>
 /// <remarks>
-/// A request is acknowledged only after its transaction committed; if the process dies first, the phone never got an
-/// answer and sends the same key again, which is harmless. The writer holds nothing between batches, so any number of
-/// instances can run against one database (the unique index decides between them). On shutdown the queue is closed
-/// and what is already on it is written before the host stops.
+/// <para><see cref="ManageOptions.Writers"/> writers run side by side, each with its own queue; a cadre's check-ins
+/// always go to the same writer (by the person's id), so one cadre's check-ins are judged in order against each
+/// other, while several batches are in flight and PostgreSQL flushes their commits together.</para>
+/// <para>A request is acknowledged only after its transaction committed; if the process dies first, the phone never
+/// got an answer and sends the same key again, which is harmless. The writers hold nothing between batches, so any
+/// number of instances can run against one database (the unique index decides between them). On shutdown the queues
+/// are closed and what is already on them is written before the host stops.</para>
 /// </remarks>
-public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOptions> options, ILogger<CheckInWriter> log) : BackgroundService
+public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOptions> options, Data.DatabaseSettings database, ILogger<CheckInWriter> log) : BackgroundService
 {
     sealed record Pending(CheckInSubmission Submission, TaskCompletionSource<CheckInOutcome> Done);
 
-    readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
+    readonly Channel<Pending>[] queues = [.. Enumerable.Range(0, database.Provider == Data.DatabaseProvider.Sqlite ? 1 : Math.Max(1, options.Value.Writers)).Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
-    });
+    }))];
 
     /// <summary>Queues a check-in and waits until its batch committed (or failed).</summary>
     public async Task<CheckInOutcome> SubmitAsync(CheckInSubmission submission, CancellationToken ct)
     {
         var pending = new Pending(submission, new TaskCompletionSource<CheckInOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var queue = queues[(int)((uint)submission.PersonId.GetHashCode() % (uint)queues.Length)];
         await queue.Writer.WriteAsync(pending, ct);
         // Once queued, the write goes ahead even if the caller gives up; a resend of the key finds it.
         return await pending.Done.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(queues.Select(q => Task.Run(() => DrainAsync(q.Reader), CancellationToken.None)));
+
+    async Task DrainAsync(ChannelReader<Pending> reader)
     {
-        var reader = queue.Reader;
         var batch = new List<Pending>(options.Value.MaxBatch);
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -49,7 +55,7 @@ public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOp
             while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
             try
             {
-                using var scope = scopes.CreateScope();
+                await using var scope = scopes.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("checkin-writer");
                 var writer = scope.ServiceProvider.GetRequiredService<CheckInBatchWriter>();
                 var outcomes = await writer.WriteAsync([.. batch.Select(p => p.Submission)], CancellationToken.None);
@@ -65,7 +71,7 @@ public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOp
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        queue.Writer.TryComplete();
+        foreach (var q in queues) q.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
 }

@@ -37,6 +37,10 @@ public sealed class ManageOptions
     /// (<see cref="CheckInWriter"/>). Off: each request commits its own.</summary>
     public bool GroupCommit { get; set; } = true;
 
+    /// <summary>Group-commit writers side by side (each cadre always on the same one): several batches in flight let
+    /// PostgreSQL flush their commits together. SQLite takes one writer at a time whatever this says.</summary>
+    public int Writers { get; set; } = 4;
+
     /// <summary>The most check-ins one group commit takes.</summary>
     public int MaxBatch { get; set; } = 256;
 

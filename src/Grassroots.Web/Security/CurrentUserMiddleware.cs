@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Grassroots.Data;
 using Grassroots.Regions;
@@ -14,22 +15,42 @@ namespace Grassroots.Web.Security;
 /// </summary>
 internal sealed class CurrentUserMiddleware(RequestDelegate next)
 {
+    /// <summary>The account and its role names in one round trip, one row per role (a left join: an account without
+    /// roles gives one row with no name). Compiled once per context type (a compiled query keeps the model of its first
+    /// context): this runs on every authenticated request.</summary>
+    static readonly ConcurrentDictionary<Type, Func<GrassrootsDb, Guid, IAsyncEnumerable<AccountRow>>> Accounts = new();
+
+    static Func<GrassrootsDb, Guid, IAsyncEnumerable<AccountRow>> Account(GrassrootsDb db) =>
+        Accounts.GetOrAdd(db.GetType(), static _ => EF.CompileAsyncQuery((GrassrootsDb db, Guid id) =>
+            from u in db.Users.AsNoTracking()
+            where u.Id == id
+            join ur in db.UserRoles on u.Id equals ur.UserId into userRoles
+            from ur in userRoles.DefaultIfEmpty()
+            join r in db.Roles on ur!.RoleId equals r.Id into roles
+            from r in roles.DefaultIfEmpty()
+            select new AccountRow(u, r == null ? null : r.Name)));
+
+    sealed record AccountRow(AppUser User, string? Role);
+
+    static readonly string SecurityStampClaim = new IdentityOptions().ClaimsIdentity.SecurityStampClaimType;
+
     public async Task InvokeAsync(HttpContext http, CurrentUser current, GrassrootsDb db, TimeProvider clock)
     {
         current.ClientAddress = http.Connection.RemoteIpAddress?.ToString();
         var principal = http.User;
         if (principal.Identity?.IsAuthenticated == true && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
         {
-            // The account and its roles in one round trip: this runs on every authenticated request.
-            var found = await db.Users.AsNoTracking().Where(u => u.Id == id)
-                .Select(u => new { User = u, Roles = (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name!).ToList() })
-                .FirstOrDefaultAsync(http.RequestAborted);
-            var user = found?.User;
-            var stamp = principal.FindFirstValue(new IdentityOptions().ClaimsIdentity.SecurityStampClaimType);
+            AppUser? user = null;
+            var roles = new List<string>(2);
+            await foreach (var row in Account(db)(db, id).WithCancellation(http.RequestAborted))
+            {
+                user ??= row.User;
+                if (row.Role is { } role) roles.Add(role);
+            }
+            var stamp = principal.FindFirstValue(SecurityStampClaim);
             var locked = user?.LockoutEnd is { } end && end > clock.GetUtcNow();
             if (user is not null && !user.IsDisabled && !locked && stamp == user.SecurityStamp)
             {
-                var roles = found!.Roles;
                 var scopePath = user.ScopeCode is { } code ? RegionCatalog.Embedded.Find(code)?.Path : null;
                 current.SignedIn(user, roles, scopePath);
             }

@@ -30,7 +30,7 @@ public sealed class InMemoryDatabase : IDisposable
     public SqliteGrassrootsDb Open(CurrentUser user) =>
         new(new DbContextOptionsBuilder<SqliteGrassrootsDb>()
             .UseSqlite(connection)
-            .AddInterceptors(new AuditInterceptor(user, Clock))
+            .AddInterceptors(new AuditInterceptor(Clock))
             .Options, user);
 
     public void Dispose() => connection.Dispose();

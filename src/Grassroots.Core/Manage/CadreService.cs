@@ -30,8 +30,8 @@ public sealed class CadreService(GrassrootsDb db, CurrentUser user)
     /// <summary>The cadre's person id; 403 for any other account, 422 for a cadre account without a person.</summary>
     public Guid RequirePersonId()
     {
-        if (!user.IsInRole(Roles.Cadre)) throw new ForbiddenException("只有驻村干部本人的账号可以签到和请销假。");
-        return user.PersonId ?? throw new DomainRuleException("您的账号没有关联人员信息，请联系系统管理员。", conflict: false);
+        if (!user.IsInRole(Roles.Cadre)) throw new ForbiddenException(CheckInBatchWriter.NotACadreMessage);
+        return user.PersonId ?? throw new DomainRuleException(CheckInBatchWriter.NoPersonMessage, conflict: false);
     }
 
     /// <summary>The active posting, or null when the cadre is not stationed now.</summary>

@@ -18,6 +18,10 @@ public enum CheckInOutcomeKind
     KeyConflict,
     /// <summary>A rule refused it (no posting, outside the upload window, off post without a reason): 422, nothing stored.</summary>
     Refused,
+    /// <summary>The account the token names is gone, disabled, locked or re-stamped (signed out): 401, nothing stored.</summary>
+    Unauthorized,
+    /// <summary>The account is not a stationed cadre's: 403, nothing stored.</summary>
+    Forbidden,
 }
 
 public sealed record CheckInOutcome(CheckInOutcomeKind Kind, CheckInAnswer? Answer, string? Message, string? Code = null)
@@ -26,7 +30,16 @@ public sealed record CheckInOutcome(CheckInOutcomeKind Kind, CheckInAnswer? Answ
 }
 
 /// <summary>One check-in waiting to be written, with who sent it (for the audit trail).</summary>
-public sealed record CheckInSubmission(Guid PersonId, Guid? UserId, string UserName, string? ClientAddress, CheckInPayload Payload, DateTime ReceivedAtUtc);
+/// <remarks>
+/// When <see cref="AccountUnchecked"/> is set, the request's token named <see cref="UserId"/> but the account was not
+/// read yet: the writer reads it with the batch (gone, disabled, locked or re-stamped → 401; not a cadre → 403) and
+/// takes <see cref="PersonId"/> and <see cref="UserName"/> from it.
+/// </remarks>
+public sealed record CheckInSubmission(Guid PersonId, Guid? UserId, string UserName, string? ClientAddress, CheckInPayload Payload, DateTime ReceivedAtUtc)
+{
+    public bool AccountUnchecked { get; init; }
+    public string? SecurityStamp { get; init; }
+}
 
 /// <summary>
 /// Writes a batch of check-ins in one transaction and decides each one's answer. Idempotency: a key already stored
@@ -50,7 +63,50 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
 
     static readonly JsonSerializerOptions AuditJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    public const string NotACadreMessage = "只有驻村干部本人的账号可以签到和请销假。";
+    public const string NoPersonMessage = "您的账号没有关联人员信息，请联系系统管理员。";
+
     public async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(IReadOnlyList<CheckInSubmission> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return [];
+        if (!batch.Any(b => b.AccountUnchecked)) return await WriteCheckedAsync(batch, ct);
+
+        // The accounts the tokens name, read once for the batch — the same rules as every other request's account check.
+        var outcomes = new CheckInOutcome?[batch.Count];
+        var checkedBatch = new List<(int Index, CheckInSubmission Submission)>(batch.Count);
+        var ids = batch.Where(b => b.AccountUnchecked && b.UserId is not null).Select(b => b.UserId!.Value).Distinct().ToList();
+        var accounts = (await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+                .Select(u => new
+                {
+                    u.Id, u.UserName, u.PersonId, u.IsDisabled, u.LockoutEnd, u.SecurityStamp,
+                    Cadre = db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Security.Roles.Cadre)),
+                })
+                .ToListAsync(ct))
+            .ToDictionary(a => a.Id);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = batch[i];
+            if (!s.AccountUnchecked)
+            {
+                checkedBatch.Add((i, s));
+                continue;
+            }
+            var a = s.UserId is { } id ? accounts.GetValueOrDefault(id) : null;
+            if (a is null || a.IsDisabled || a.LockoutEnd > new DateTimeOffset(s.ReceivedAtUtc, TimeSpan.Zero) || a.SecurityStamp != s.SecurityStamp)
+                outcomes[i] = new(CheckInOutcomeKind.Unauthorized, null, "登录已失效，请重新登录。");
+            else if (!a.Cadre)
+                outcomes[i] = new(CheckInOutcomeKind.Forbidden, null, NotACadreMessage);
+            else if (a.PersonId is not { } personId)
+                outcomes[i] = new(CheckInOutcomeKind.Refused, null, NoPersonMessage);
+            else
+                checkedBatch.Add((i, s with { PersonId = personId, UserName = a.UserName ?? s.UserName, AccountUnchecked = false }));
+        }
+        var written = await WriteCheckedAsync([.. checkedBatch.Select(c => c.Submission)], ct);
+        for (var k = 0; k < checkedBatch.Count; k++) outcomes[checkedBatch[k].Index] = written[k];
+        return [.. outcomes.Select(o => o!)];
+    }
+
+    async Task<IReadOnlyList<CheckInOutcome>> WriteCheckedAsync(IReadOnlyList<CheckInSubmission> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return [];
         var o = options.Value;

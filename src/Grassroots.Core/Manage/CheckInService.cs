@@ -53,11 +53,28 @@ public sealed class CheckInService(
     /// </summary>
     public async Task<CheckInOutcome> SubmitAsync(CheckInRequest? body, CancellationToken ct)
     {
-        var personId = cadre.RequirePersonId();
-        var payload = CheckInRules.Validate(body);
-        var submission = new CheckInSubmission(personId, user.Id, user.UserName, user.ClientAddress, payload, clock.GetUtcNow().UtcDateTime);
-        if (groupWriter is not null && options.Value.GroupCommit) return await groupWriter.SubmitAsync(submission, ct);
-        return (await direct.WriteAsync([submission], ct))[0];
+        CheckInSubmission submission;
+        if (user.AccountUnchecked)
+        {
+            // The account is read with the batch, in the write's own transaction (see CheckInBatchWriter).
+            var payload = CheckInRules.Validate(body);
+            submission = new(Guid.Empty, user.Id, user.UserName, user.ClientAddress, payload, clock.GetUtcNow().UtcDateTime)
+            {
+                AccountUnchecked = true,
+                SecurityStamp = user.UncheckedSecurityStamp,
+            };
+        }
+        else
+        {
+            var personId = cadre.RequirePersonId();
+            var payload = CheckInRules.Validate(body);
+            submission = new(personId, user.Id, user.UserName, user.ClientAddress, payload, clock.GetUtcNow().UtcDateTime);
+        }
+        var outcome = groupWriter is not null && options.Value.GroupCommit
+            ? await groupWriter.SubmitAsync(submission, ct)
+            : (await direct.WriteAsync([submission], ct))[0];
+        if (outcome.Kind == CheckInOutcomeKind.Forbidden) throw new ForbiddenException(outcome.Message!);
+        return outcome;
     }
 
     /// <summary>The signed-in cadre's own check-ins from <paramref name="from"/> (China date), newest first.</summary>

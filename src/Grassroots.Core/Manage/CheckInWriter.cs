@@ -16,7 +16,7 @@ namespace Grassroots.Manage;
 /// </summary>
 /// <remarks>
 /// <para><see cref="ManageOptions.Writers"/> writers run side by side, each with its own queue; a cadre's check-ins
-/// always go to the same writer (by the person's id), so one cadre's check-ins are judged in order against each
+/// always go to the same writer (by the account's id), so one cadre's check-ins are judged in order against each
 /// other, while several batches are in flight and PostgreSQL flushes their commits together.</para>
 /// <para>A request is acknowledged only after its transaction committed; if the process dies first, the phone never
 /// got an answer and sends the same key again, which is harmless. The writers hold nothing between batches, so any
@@ -37,7 +37,7 @@ public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOp
     public async Task<CheckInOutcome> SubmitAsync(CheckInSubmission submission, CancellationToken ct)
     {
         var pending = new Pending(submission, new TaskCompletionSource<CheckInOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        var queue = queues[(int)((uint)submission.PersonId.GetHashCode() % (uint)queues.Length)];
+        var queue = queues[(int)((uint)(submission.UserId ?? submission.PersonId).GetHashCode() % (uint)queues.Length)];
         await queue.Writer.WriteAsync(pending, ct);
         // Once queued, the write goes ahead even if the caller gives up; a resend of the key finds it.
         return await pending.Done.Task;

@@ -40,6 +40,24 @@ public sealed class CurrentUser
         PersonId = Roles.Contains(Security.Roles.Cadre) ? user.PersonId : null;
     }
 
+    /// <summary>
+    /// The account a request's token names, not yet read from the database: set only on an endpoint that checks the
+    /// account itself in the same transaction as its write (a check-in, see <c>CheckInBatchWriter</c>). Until then the
+    /// request has no roles and no scope; the security stamp the token carries is compared there.
+    /// </summary>
+    public string? UncheckedSecurityStamp { get; private set; }
+
+    public bool AccountUnchecked { get; private set; }
+
+    public void Claimed(Guid id, string userName, string? securityStamp)
+    {
+        Id = id;
+        UserName = userName;
+        DisplayName = userName;
+        AccountUnchecked = true;
+        UncheckedSecurityStamp = securityStamp;
+    }
+
     /// <summary>The command-line and background jobs: sees everything, named in the audit trail.</summary>
     public static CurrentUser System(string name = "system") => new()
     {

@@ -15,7 +15,7 @@ internal static class ManageEndpoints
     public static IEndpointRouteBuilder MapManageEndpoints(this IEndpointRouteBuilder app)
     {
         var checkIns = app.MapGroup("/api/checkins").WithTags("Check-ins").RequireAuthorization();
-        checkIns.MapPost("/", CheckInAsync).WithName("CheckIn")
+        checkIns.MapPost("/", CheckInAsync).WithName("CheckIn").WithMetadata(new Security.AccountCheckedWithTheWrite())
             .WithSummary("A stationed cadre checks in. 201 with {id, at, onPost, late, flags, distanceMetres} when stored; the same clientKey again returns 200 with an identical body and stores nothing; the same key with another payload is 409; a refused check-in (no posting, older than the upload window, off post without a reason) is 422.");
         checkIns.MapGet("/mine", MyCheckInsAsync).WithName("MyCheckIns");
         checkIns.MapGet("/", ListCheckInsAsync).WithName("ListCheckIns");
@@ -56,6 +56,7 @@ internal static class ManageEndpoints
         {
             CheckInOutcomeKind.Created => TypedResults.Created($"/api/checkins/{outcome.Answer!.Id}", outcome.Answer),
             CheckInOutcomeKind.Replayed => TypedResults.Ok(outcome.Answer!),
+            CheckInOutcomeKind.Unauthorized => TypedResults.Problem(title: outcome.Message, statusCode: StatusCodes.Status401Unauthorized),
             _ => TypedResults.Problem(title: outcome.Message, statusCode: outcome.Kind == CheckInOutcomeKind.KeyConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
                 extensions: new Dictionary<string, object?> { ["code"] = outcome.Code }),
         };

@@ -40,6 +40,13 @@ internal sealed class CurrentUserMiddleware(RequestDelegate next)
         var principal = http.User;
         if (principal.Identity?.IsAuthenticated == true && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
         {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<AccountCheckedWithTheWrite>() is not null)
+            {
+                // The endpoint reads the account in its own write transaction (one read per batch of check-ins).
+                current.Claimed(id, principal.Identity.Name ?? "", principal.FindFirstValue(SecurityStampClaim));
+                await next(http);
+                return;
+            }
             AppUser? user = null;
             var roles = new List<string>(2);
             await foreach (var row in Account(db)(db, id).WithCancellation(http.RequestAborted))
@@ -62,3 +69,11 @@ internal sealed class CurrentUserMiddleware(RequestDelegate next)
         await next(http);
     }
 }
+
+/// <summary>
+/// Marks an endpoint that checks the signed-in account itself, in the same transaction as its write: the account check
+/// of <see cref="CurrentUserMiddleware"/> (disabled, locked, re-stamped, roles) is then done there — once per batch —
+/// instead of once per request. Only check-ins use it: the busiest write, and one that needs no scope.
+/// </summary>
+internal sealed class AccountCheckedWithTheWrite;
+

@@ -271,6 +271,62 @@ public abstract class CheckInTests(GrassrootsApp app)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    // The check-in endpoint reads the account with its batch, in the write's own transaction, instead of once per request
+    // in front of it: the same rules must hold there (SECURITY.md: disabling an account or changing its roles takes
+    // effect on the next request).
+    [Fact]
+    public async Task DisabledAccount_CheckInWithTheSameToken_Is401_AndStoresNothing()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        Assert.Equal(HttpStatusCode.Created, (await cadre.CheckInAsync(ManageKit.Body("before-disable", Now, ManageKit.VillageLat, ManageKit.VillageLon))).StatusCode);
+        await app.WithSystemDbAsync(async db =>
+        {
+            var account = await db.Users.SingleAsync(u => u.UserName == cadre.UserName, Ct);
+            account.IsDisabled = true;
+            await db.SaveChangesAsync(Ct);
+        });
+
+        var response = await cadre.CheckInAsync(ManageKit.Body("after-disable", Now, ManageKit.VillageLat, ManageKit.VillageLon));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(1, await CountAsync(cadre.PersonId));
+    }
+
+    [Fact]
+    public async Task ReStampedAccount_CheckInWithTheOldToken_Is401()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        await app.WithSystemDbAsync(async db =>
+        {
+            var account = await db.Users.SingleAsync(u => u.UserName == cadre.UserName, Ct);
+            account.SecurityStamp = Guid.NewGuid().ToString("N");
+            await db.SaveChangesAsync(Ct);
+        });
+
+        var response = await cadre.CheckInAsync(ManageKit.Body("old-token", Now, ManageKit.VillageLat, ManageKit.VillageLon));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await CountAsync(cadre.PersonId));
+    }
+
+    [Fact]
+    public async Task CadreRoleRemoved_CheckInWithTheSameToken_Is403_Audited_AndStoresNothing()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        await app.WithSystemDbAsync(async db =>
+        {
+            var account = await db.Users.SingleAsync(u => u.UserName == cadre.UserName, Ct);
+            await db.UserRoles.Where(ur => ur.UserId == account.Id).ExecuteDeleteAsync(Ct);
+        });
+
+        var response = await cadre.CheckInAsync(ManageKit.Body("no-role", Now, ManageKit.VillageLat, ManageKit.VillageLon));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, await CountAsync(cadre.PersonId));
+        var denied = await app.WithSystemDbAsync(db => db.AuditEntries.Where(a => a.Event == AuditEvents.AccessDenied && a.UserName == cadre.UserName).CountAsync(Ct));
+        Assert.Equal(1, denied);
+    }
+
     [Fact]
     public async Task MalformedCheckIn_Is400_WithAMessagePerField()
     {

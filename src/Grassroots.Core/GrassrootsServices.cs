@@ -75,6 +75,7 @@ public static class GrassrootsServices
         services.AddScoped<Manage.KeyPeriodService>();
         services.AddScoped<Manage.LeaveService>();
         services.AddScoped<Manage.OnPostService>();
+        services.AddScoped<Manage.DashboardService>();
         Manage.OversightServices.AddGrassrootsOversight(services, config);
         return services;
     }

@@ -35,7 +35,4 @@ public static class DashboardLinks
 
     /// <summary>A rate as a percentage with one decimal (96.3%), or — when nobody was due.</summary>
     public static string Rate(double? rate) => rate is { } r ? (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
-
-    /// <summary>The width of a rate's bar, in percent (0 when nobody was due).</summary>
-    public static string Width(double? rate) => ((rate ?? 0) * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

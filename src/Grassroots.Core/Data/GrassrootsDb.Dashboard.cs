@@ -20,7 +20,8 @@ public abstract partial class GrassrootsDb
             e.HasKey(x => new { x.PersonId, x.Month });
             e.Property(x => x.RegionPath).HasMaxLength(100);
             e.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(x => new { x.RegionPath, x.Month });
+            // A month of a region: the month first, then a prefix range of region paths.
+            e.HasIndex(x => new { x.Month, x.RegionPath });
         });
         // A day's exceptions are a few in a hundred check-ins: a partial index finds them without reading the day's rows.
         b.Entity<CheckIn>().HasIndex(x => new { x.Date, x.RegionPath }).HasFilter(CheckInExceptionFilter).HasDatabaseName("IX_CheckIns_Exceptions");

@@ -39,9 +39,9 @@ namespace Grassroots.Data.Migrations.Postgres
                 filter: "NOT \"OnPost\" OR (\"Flags\" <> 0 AND \"ReviewedAtUtc\" IS NULL)");
 
             migrationBuilder.CreateIndex(
-                name: "IX_CheckInMonths_RegionPath_Month",
+                name: "IX_CheckInMonths_Month_RegionPath",
                 table: "CheckInMonths",
-                columns: new[] { "RegionPath", "Month" });
+                columns: new[] { "Month", "RegionPath" });
 
             // Check-ins stored before this migration: their months, computed once in bulk (later ones are added by the writer).
             migrationBuilder.Sql("""

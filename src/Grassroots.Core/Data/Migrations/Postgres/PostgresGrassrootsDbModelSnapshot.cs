@@ -761,7 +761,7 @@ namespace Grassroots.Data.Migrations.Postgres
 
                     b.HasKey("PersonId", "Month");
 
-                    b.HasIndex("RegionPath", "Month");
+                    b.HasIndex("Month", "RegionPath");
 
                     b.ToTable("CheckInMonths");
                 });

@@ -747,7 +747,7 @@ namespace Grassroots.Data.Migrations.Sqlite
 
                     b.HasKey("PersonId", "Month");
 
-                    b.HasIndex("RegionPath", "Month");
+                    b.HasIndex("Month", "RegionPath");
 
                     b.ToTable("CheckInMonths");
                 });

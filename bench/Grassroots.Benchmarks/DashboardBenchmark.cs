@@ -301,22 +301,7 @@ internal static class DashboardBenchmark
     static PostgresGrassrootsDb NewSystemDb(string conn) =>
         new(new DbContextOptionsBuilder<PostgresGrassrootsDb>().UseNpgsql(conn).Options, CurrentUser.System("bench"));
 
-    static async Task EnsureDatabaseAsync(string pg, string name)
-    {
-        await using var c = new NpgsqlConnection($"{pg};Database=postgres");
-        await c.OpenAsync();
-        await using var check = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", c);
-        check.Parameters.AddWithValue("n", name);
-        if (await check.ExecuteScalarAsync() is null)
-        {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", c);
-            await create.ExecuteNonQueryAsync();
-        }
-    }
+    static Task EnsureDatabaseAsync(string pg, string name) => RegistryBenchmark.EnsureDatabaseAsync(pg, name);
 
-    static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
+    static string? Arg(string[] args, string name) => RegistryBenchmark.Arg(args, name);
 }

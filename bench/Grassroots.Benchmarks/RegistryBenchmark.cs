@@ -105,7 +105,7 @@ internal static class RegistryBenchmark
     static PostgresGrassrootsDb NewSystemDb(string conn) =>
         new(new DbContextOptionsBuilder<PostgresGrassrootsDb>().UseNpgsql(conn).Options, CurrentUser.System("bench"));
 
-    static async Task EnsureDatabaseAsync(string pg, string name)
+    internal static async Task EnsureDatabaseAsync(string pg, string name)
     {
         await using var c = new NpgsqlConnection($"{pg};Database=postgres");
         await c.OpenAsync();
@@ -118,7 +118,7 @@ internal static class RegistryBenchmark
         }
     }
 
-    static string? Arg(string[] args, string name)
+    internal static string? Arg(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -76,6 +76,7 @@ public static class GrassrootsServices
         services.AddScoped<Manage.LeaveService>();
         services.AddScoped<Manage.OnPostService>();
         services.AddScoped<Manage.PositionRetention>();
+        services.AddScoped<Manage.DashboardService>();
         Manage.OversightServices.AddGrassrootsOversight(services, config);
         return services;
     }

@@ -317,6 +317,7 @@ public abstract partial class GrassrootsDb(DbContextOptions options, CurrentUser
         });
 
         ConfigureOversight(b);
+        ConfigureDashboard(b);
         ApplyScopeFilters(b);
     }
 

@@ -27,6 +27,7 @@ public sealed class PostgresGrassrootsDb(DbContextOptions<PostgresGrassrootsDb> 
         b.Entity<Manage.CheckIn>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Manage.LeaveRequest>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Manage.KeyPeriod>().Property(p => p.RegionPath).UseCollation("C");
+        b.Entity<Manage.CheckInMonth>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Person>().Property(p => p.StationedRegionPath).UseCollation("C");
         b.Entity<Dispatch.Posting>().Property(p => p.RegionPath).UseCollation("C");
         b.Entity<Dispatch.Posting>().Property(p => p.HomeRegionPath).UseCollation("C");

@@ -834,6 +834,7 @@ internal sealed class DemoYear
         await Put(keyPeriods, "重要时间节点");
         await Put(leave, "请销假");
         await Put(checkIns.OrderBy(c => c.Id).ToList(), "签到");
+        await Put(CheckInMonths.Summarise(checkIns).OrderBy(m => m.PersonId).ThenBy(m => m.Month).ToList(), "签到月汇总");
         await Put(rollCalls, "点名");
         await Put(rollCallTargets, "点名对象");
         await Put(dispatchChecks.OrderBy(c => c.AtUtc).ToList(), "实时调度");

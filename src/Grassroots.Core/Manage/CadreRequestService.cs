@@ -1,5 +1,6 @@
 using Grassroots.Common;
 using Grassroots.Data;
+using Grassroots.Regions;
 using Grassroots.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,8 @@ public sealed record RequestQuery
     public string? To { get; init; }
     /// <summary>Words in the subject or the text.</summary>
     public string? Q { get; init; }
+    /// <summary>A region code inside the account's scope; the whole scope when not given.</summary>
+    public string? Region { get; init; }
     /// <summary><c>-asked</c> (default, newest first), <c>asked</c>, <c>status</c>.</summary>
     public string? Sort { get; init; }
     public int? Page { get; init; }
@@ -117,7 +120,8 @@ public sealed class CadreRequestService(GrassrootsDb db, CurrentUser user, TimeP
         errors.ThrowIfAny();
 
         var (page, size) = Paging.Normalise(q.Page, q.PageSize);
-        var query = db.CadreRequests.AsNoTracking();
+        var path = ScopeRegions.PathOf(user, ScopeRegions.Find(user, q.Region));
+        var query = db.CadreRequests.AsNoTracking().Where(r => r.RegionPath.StartsWith(path));
         query = view switch
         {
             "todo" => TodoFilter(query),

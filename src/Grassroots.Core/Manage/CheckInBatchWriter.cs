@@ -178,6 +178,8 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         }
 
         var inserted = await InsertAsync([.. fresh.Values.Select(f => f.Row)], ct);
+        // The dashboard's month summary of the rows stored now, in the same transaction (a resend adds nothing).
+        await CheckInMonths.RecordAsync(db, [.. fresh.Values.Select(f => f.Row).Where(r => inserted.Contains(r.Id))], ct);
         // Keys already stored (a resend, or another writer's commit a moment ago) and refused ones (a resend of a stored
         // check-in is answered as the first time even when a rule would now refuse it): their stored rows, in one read.
         var lookup = fresh.Where(f => !inserted.Contains(f.Value.Row.Id)).Select(f => f.Key)

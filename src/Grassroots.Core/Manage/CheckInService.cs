@@ -1,6 +1,7 @@
 using Grassroots.Common;
 using Grassroots.Data;
 using Grassroots.Dispatch;
+using Grassroots.Regions;
 using Grassroots.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,8 @@ public sealed record CheckInDay(DateOnly Date, int Stationed, int CheckedIn, int
 public sealed record CheckInListQuery
 {
     public DateOnly? Date { get; init; }
+    /// <summary>A region code inside the account's scope (a county, township or village); the whole scope when not given.</summary>
+    public string? Region { get; init; }
     /// <summary><c>all</c> (default), <c>offPost</c>, <c>flagged</c> (not yet reviewed), <c>late</c>.</summary>
     public string? View { get; init; }
     /// <summary><c>-time</c> (default, newest first), <c>time</c>, <c>distance</c>, <c>-distance</c>.</summary>
@@ -104,8 +107,9 @@ public sealed class CheckInService(
         if (!Views.Contains(view) || view == "missing") errors.Add("view", $"列表“{Cut(view)}”无效，可选：all、offPost、flagged、late。");
         if (!SortKeys.Contains(sort)) errors.Add("sort", $"排序“{Cut(sort)}”无效，可选：{string.Join("、", SortKeys)}。");
         errors.ThrowIfAny();
+        var path = ScopeRegions.PathOf(user, ScopeRegions.Find(user, q.Region));
         var date = q.Date ?? ChinaTime.Today(clock);
-        var query = db.CheckIns.AsNoTracking().Where(c => c.Date == date);
+        var query = db.CheckIns.AsNoTracking().Where(c => c.Date == date && c.RegionPath.StartsWith(path));
         query = view switch
         {
             "offPost" => query.Where(c => !c.OnPost),
@@ -126,31 +130,32 @@ public sealed class CheckInService(
     }
 
     /// <summary>The day's figures in the user's scope: stationed cadres, who checked in, on and off post, on leave, missing, flags to review.</summary>
-    public async Task<CheckInDay> DayAsync(DateOnly? date, CancellationToken ct)
+    public async Task<CheckInDay> DayAsync(DateOnly? date, string? region, CancellationToken ct)
     {
         RequireOffice();
         var day = date ?? ChinaTime.Today(clock);
-        var scope = user.ScopePath;
+        var scope = ScopeRegions.PathOf(user, ScopeRegions.Find(user, region));
         var stationed = await StationedQuery(scope).Select(p => p.PersonId).Distinct().CountAsync(ct);
-        var checkIns = db.CheckIns.AsNoTracking().Where(c => c.Date == day);
+        var checkIns = db.CheckIns.AsNoTracking().Where(c => c.Date == day && c.RegionPath.StartsWith(scope));
         var people = await checkIns.GroupBy(c => c.PersonId)
             .Select(g => new { OnPost = g.Any(c => c.OnPost) })
             .ToListAsync(ct);
         var offPost = await checkIns.CountAsync(c => !c.OnPost, ct);
         var flagged = await checkIns.CountAsync(c => c.Flags != CheckInFlags.None && c.ReviewedAtUtc == null, ct);
         var late = await checkIns.CountAsync(c => c.Late, ct);
-        var missing = await MissingQuery(day).CountAsync(ct);
-        var onLeave = await OnLeaveQuery(day).Select(l => l.PersonId).Distinct().CountAsync(ct);
+        var missing = await MissingQuery(day, scope).CountAsync(ct);
+        var onLeave = await OnLeaveQuery(day).Where(l => l.RegionPath.StartsWith(scope)).Select(l => l.PersonId).Distinct().CountAsync(ct);
         return new CheckInDay(day, stationed, people.Count, people.Count(p => p.OnPost), offPost, onLeave, missing, flagged, late);
     }
 
     /// <summary>Stationed cadres in scope without any check-in on the day and not on approved leave, by village.</summary>
-    public async Task<PagedResult<MissingRow>> MissingAsync(DateOnly? date, int? page, int? pageSize, CancellationToken ct)
+    public async Task<PagedResult<MissingRow>> MissingAsync(DateOnly? date, string? region, int? page, int? pageSize, CancellationToken ct)
     {
         RequireOffice();
         var day = date ?? ChinaTime.Today(clock);
+        var scope = ScopeRegions.PathOf(user, ScopeRegions.Find(user, region));
         var (p, size) = Paging.Normalise(page, pageSize);
-        var query = MissingQuery(day).OrderBy(x => x.VillageCode).ThenBy(x => x.Role).ThenBy(x => x.PersonId);
+        var query = MissingQuery(day, scope).OrderBy(x => x.VillageCode).ThenBy(x => x.Role).ThenBy(x => x.PersonId);
         var total = await query.CountAsync(ct);
         var items = await query.Skip((p - 1) * size).Take(size).ToListAsync(ct);
         var ids = items.Select(i => i.PersonId).ToList();
@@ -177,11 +182,11 @@ public sealed class CheckInService(
         public string RegionPath { get; init; } = "";
     }
 
-    IQueryable<MissingItem> MissingQuery(DateOnly day)
+    IQueryable<MissingItem> MissingQuery(DateOnly day, string scope)
     {
         var checkedIn = db.CheckIns.Where(c => c.Date == day).Select(c => c.PersonId);
         var onLeave = OnLeaveQuery(day).Select(l => l.PersonId);
-        return StationedQuery(user.ScopePath)
+        return StationedQuery(scope)
             .Where(p => !checkedIn.Contains(p.PersonId) && !onLeave.Contains(p.PersonId))
             .Select(p => new MissingItem { PersonId = p.PersonId, Role = p.Role, VillageCode = p.VillageCode, VillageName = p.Village!.Name, RegionPath = p.RegionPath });
     }

@@ -73,9 +73,12 @@ public sealed record InspectionQuery
 
 public sealed record FollowUpQuery
 {
-    /// <summary><c>open</c> (default), <c>overdue</c>, <c>closed</c>, <c>all</c>.</summary>
+    /// <summary><c>open</c> (default), <c>overdue</c>, <c>dueSoon</c> (open, deadline today or within
+    /// <see cref="OversightOptions.FollowUpDueSoonDays"/> days), <c>closed</c>, <c>all</c>.</summary>
     public string? View { get; init; }
     public string? Kind { get; init; }
+    /// <summary>A region code inside the account's scope; the whole scope when not given.</summary>
+    public string? Region { get; init; }
     public int? Page { get; init; }
     public int? PageSize { get; init; }
 }
@@ -90,7 +93,7 @@ public sealed record FollowUpQuery
 public sealed class InspectionService(GrassrootsDb db, CurrentUser user, TimeProvider clock, IOptions<OversightOptions> options)
 {
     public static readonly IReadOnlyList<string> SortKeys = ["-date", "date", "village"];
-    public static readonly IReadOnlyList<string> FollowUpViews = ["open", "overdue", "closed", "all"];
+    public static readonly IReadOnlyList<string> FollowUpViews = ["open", "overdue", "dueSoon", "closed", "all"];
     static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     DateOnly Today => ChinaTime.Today(clock);
@@ -505,7 +508,7 @@ public sealed class InspectionService(GrassrootsDb db, CurrentUser user, TimePro
         return (await FollowUpDtosAsync([f], ct))[0];
     }
 
-    /// <summary>Follow-ups in scope: open (default, earliest deadline first), overdue (past their deadline and still open), closed, or all.</summary>
+    /// <summary>Follow-ups in scope: open (default, earliest deadline first), overdue (past their deadline and still open), due soon, closed, or all.</summary>
     public async Task<PagedResult<FollowUpDto>> FollowUpsAsync(FollowUpQuery q, CancellationToken ct)
     {
         OversightPolicy.RequireRead(user, "跟进事项");
@@ -521,12 +524,15 @@ public sealed class InspectionService(GrassrootsDb db, CurrentUser user, TimePro
         errors.ThrowIfAny();
         var (page, size) = Paging.Normalise(q.Page, q.PageSize);
         var today = Today;
-        var query = db.FollowUps.AsNoTracking();
+        var soon = today.AddDays(options.Value.FollowUpDueSoonDays);
+        var path = ScopeRegions.PathOf(user, ScopeRegions.Find(user, q.Region));
+        var query = db.FollowUps.AsNoTracking().Where(f => f.RegionPath.StartsWith(path));
         if (kind is { } kk) query = query.Where(f => f.Kind == kk);
         IOrderedQueryable<FollowUp> ordered = view switch
         {
             "open" => query.Where(f => f.Status == FollowUpStatus.Open).OrderBy(f => f.Deadline).ThenBy(f => f.Id),
             "overdue" => query.Where(f => f.Status == FollowUpStatus.Open && f.Deadline < today).OrderBy(f => f.Deadline).ThenBy(f => f.Id),
+            "dueSoon" => query.Where(f => f.Status == FollowUpStatus.Open && f.Deadline >= today && f.Deadline <= soon).OrderBy(f => f.Deadline).ThenBy(f => f.Id),
             "closed" => query.Where(f => f.Status == FollowUpStatus.Closed).OrderByDescending(f => f.ClosedAtUtc).ThenBy(f => f.Id),
             _ => query.OrderByDescending(f => f.IssuedAtUtc).ThenBy(f => f.Id),
         };

@@ -122,10 +122,13 @@ public sealed class LeaveRequest : IRegionScoped
 
     /// <summary>The days actually away on leave: approved leave in full; returned leave up to the day before the return
     /// (early return shortens it; a late return does not lengthen it). None for other statuses.</summary>
-    public (DateOnly From, DateOnly To)? TakenRange => Status switch
+    public (DateOnly From, DateOnly To)? TakenRange => Taken(Status, StartDate, EndDate, ReturnedOn);
+
+    /// <summary><see cref="TakenRange"/> from the columns it depends on (for queries that read only those).</summary>
+    public static (DateOnly From, DateOnly To)? Taken(LeaveStatus status, DateOnly start, DateOnly end, DateOnly? returnedOn) => status switch
     {
-        LeaveStatus.Approved => (StartDate, EndDate),
-        LeaveStatus.Returned when ReturnedOn is { } back && back > StartDate => (StartDate, back.AddDays(-1) < EndDate ? back.AddDays(-1) : EndDate),
+        LeaveStatus.Approved => (start, end),
+        LeaveStatus.Returned when returnedOn is { } back && back > start => (start, back.AddDays(-1) < end ? back.AddDays(-1) : end),
         _ => null,
     };
 

@@ -1,5 +1,6 @@
 using Grassroots.Common;
 using Grassroots.Data;
+using Grassroots.Regions;
 using Grassroots.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,8 @@ public sealed record LeaveListQuery
 {
     /// <summary><c>todo</c> (pending that this account decides; the default), <c>pending</c>, <c>overdue</c>, <c>away</c> (on leave today), <c>all</c>.</summary>
     public string? View { get; init; }
+    /// <summary>A region code inside the account's scope; the whole scope when not given.</summary>
+    public string? Region { get; init; }
     public int? Page { get; init; }
     public int? PageSize { get; init; }
 }
@@ -165,7 +168,8 @@ public sealed class LeaveService(GrassrootsDb db, CurrentUser user, TimeProvider
         if (!Views.Contains(view)) throw new ValidationException("view", $"列表“{(view.Length > 20 ? view[..20] : view)}”无效，可选：{string.Join("、", Views)}。");
         var (page, size) = Paging.Normalise(q.Page, q.PageSize);
         var today = Today;
-        var query = db.LeaveRequests.AsNoTracking();
+        var path = ScopeRegions.PathOf(user, ScopeRegions.Find(user, q.Region));
+        var query = db.LeaveRequests.AsNoTracking().Where(l => l.RegionPath.StartsWith(path));
         IOrderedQueryable<LeaveRequest> ordered;
         switch (view)
         {

@@ -1,6 +1,7 @@
 using Grassroots.Common;
 using Grassroots.Data;
 using Grassroots.Dispatch;
+using Grassroots.Regions;
 using Grassroots.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -37,13 +38,13 @@ public sealed class OnPostService(GrassrootsDb db, CurrentUser user, TimeProvide
     }
 
     /// <summary>Every cadre stationed in the user's scope, with the month's figures; those below the minimum first.</summary>
-    public async Task<PagedResult<OnPostRow>> ListAsync(int year, int month, bool belowOnly, int? page, int? pageSize, CancellationToken ct)
+    public async Task<PagedResult<OnPostRow>> ListAsync(int year, int month, bool belowOnly, string? region, int? page, int? pageSize, CancellationToken ct)
     {
         if (!user.HasScope || !user.Roles.Overlaps(Roles.ManageStaff)) throw new ForbiddenException("您的角色不能查看驻村干部的在岗天数。");
         var (p, size) = Paging.Normalise(page, pageSize);
         var first = new DateOnly(year, month, 1);
         var last = first.AddMonths(1).AddDays(-1);
-        var scope = user.ScopePath;
+        var scope = ScopeRegions.PathOf(user, ScopeRegions.Find(user, region));
         var postings = await db.Postings.AsNoTracking()
             .Where(x => x.Status == PostingStatus.Active && x.RegionPath.StartsWith(scope) && x.StartDate <= last && x.EndDate >= first)
             .Select(x => new { x.PersonId, x.StartDate, x.EndDate, x.Role, VillageName = x.Village!.Name, x.RegionPath, x.VillageCode })

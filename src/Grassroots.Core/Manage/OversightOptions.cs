@@ -36,6 +36,9 @@ public sealed class OversightOptions
 
     /// <summary>The latest deadline a follow-up may be given, in days from its issue.</summary>
     public int MaxFollowUpDays { get; set; } = 180;
+
+    /// <summary>An open follow-up whose deadline is at most this many days away is due soon (the dashboard's reminder).</summary>
+    public int FollowUpDueSoonDays { get; set; } = 3;
 }
 
 /// <summary>

@@ -44,6 +44,8 @@ internal static class ManageEndpoints
         var onPost = app.MapGroup("/api/on-post").WithTags("On-post days").RequireAuthorization();
         onPost.MapGet("/", OnPostListAsync).WithName("OnPostDays");
         onPost.MapGet("/mine", MyOnPostAsync).WithName("MyOnPostDays");
+
+        app.MapDashboardEndpoints();
         return app;
     }
 
@@ -65,14 +67,14 @@ internal static class ManageEndpoints
     static async Task<Ok<IReadOnlyList<CheckInRow>>> MyCheckInsAsync(DateOnly? from, CheckInService service, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(await service.MineAsync(from ?? ChinaTime.Today(clock).AddDays(-30), ct));
 
-    static async Task<Ok<PagedResult<CheckInRow>>> ListCheckInsAsync(DateOnly? date, string? view, string? sort, int? page, int? pageSize, CheckInService service, CancellationToken ct) =>
-        TypedResults.Ok(await service.ListAsync(new CheckInListQuery { Date = date, View = view, Sort = sort, Page = page, PageSize = pageSize }, ct));
+    static async Task<Ok<PagedResult<CheckInRow>>> ListCheckInsAsync(DateOnly? date, string? view, string? region, string? sort, int? page, int? pageSize, CheckInService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.ListAsync(new CheckInListQuery { Date = date, View = view, Region = region, Sort = sort, Page = page, PageSize = pageSize }, ct));
 
-    static async Task<Ok<CheckInDay>> DayAsync(DateOnly? date, CheckInService service, CancellationToken ct) =>
-        TypedResults.Ok(await service.DayAsync(date, ct));
+    static async Task<Ok<CheckInDay>> DayAsync(DateOnly? date, string? region, CheckInService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.DayAsync(date, region, ct));
 
-    static async Task<Ok<PagedResult<MissingRow>>> MissingAsync(DateOnly? date, int? page, int? pageSize, CheckInService service, CancellationToken ct) =>
-        TypedResults.Ok(await service.MissingAsync(date, page, pageSize, ct));
+    static async Task<Ok<PagedResult<MissingRow>>> MissingAsync(DateOnly? date, string? region, int? page, int? pageSize, CheckInService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.MissingAsync(date, region, page, pageSize, ct));
 
     static async Task<Ok<CheckInRow>> ReviewAsync(Guid id, ReviewRequest body, CheckInService service, CancellationToken ct) =>
         TypedResults.Ok(await service.ReviewAsync(id, body.Note, ct));
@@ -92,8 +94,8 @@ internal static class ManageEndpoints
 
     static async Task<Ok<LeaveDto>> ReturnAsync(Guid id, LeaveReturnInput body, LeaveService service, CancellationToken ct) => TypedResults.Ok(await service.ReturnAsync(id, body, ct));
 
-    static async Task<Ok<PagedResult<LeaveDto>>> ListLeaveAsync(string? view, int? page, int? pageSize, LeaveService service, CancellationToken ct) =>
-        TypedResults.Ok(await service.ListAsync(new LeaveListQuery { View = view, Page = page, PageSize = pageSize }, ct));
+    static async Task<Ok<PagedResult<LeaveDto>>> ListLeaveAsync(string? view, string? region, int? page, int? pageSize, LeaveService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.ListAsync(new LeaveListQuery { View = view, Region = region, Page = page, PageSize = pageSize }, ct));
 
     static async Task<Ok<LeaveDto>> GetLeaveAsync(Guid id, LeaveService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct));
 
@@ -117,10 +119,10 @@ internal static class ManageEndpoints
         return TypedResults.NoContent();
     }
 
-    static async Task<Ok<PagedResult<OnPostRow>>> OnPostListAsync(string? month, bool? below, int? page, int? pageSize, OnPostService service, CancellationToken ct)
+    static async Task<Ok<PagedResult<OnPostRow>>> OnPostListAsync(string? month, bool? below, string? region, int? page, int? pageSize, OnPostService service, CancellationToken ct)
     {
         var (y, m) = service.ParseMonth(month);
-        return TypedResults.Ok(await service.ListAsync(y, m, below ?? false, page, pageSize, ct));
+        return TypedResults.Ok(await service.ListAsync(y, m, below ?? false, region, page, pageSize, ct));
     }
 
     static async Task<Ok<OnPostMonth>> MyOnPostAsync(string? month, OnPostService service, CancellationToken ct)

@@ -19,7 +19,7 @@ internal static class OversightEndpoints
             .WithSummary("A stationed cadre files a request (kind request 请示) or a report (kind report 报告) to the township (default) or the county office.");
         requests.MapGet("/mine", MyRequestsAsync).WithName("MyRequests");
         requests.MapGet("/", ListRequestsAsync).WithName("ListRequests")
-            .WithSummary("Requests in scope. view: all (default), todo (open ones this account answers), open, answered, closed; kind; to; q; sort: -asked, asked, status.");
+            .WithSummary("Requests in scope. view: all (default), todo (open ones this account answers), open, answered, closed; kind; to; q; region (a code inside the account's scope; 404 outside it); sort: -asked, asked, status.");
         requests.MapGet("/{id:guid}", GetRequestAsync).WithName("GetRequest");
         requests.MapPost("/{id:guid}/answer", AnswerAsync).WithName("AnswerRequest")
             .WithSummary("The office answers an open request. Of two answers at once one wins; the other (or a stale version) is 409.");
@@ -83,9 +83,9 @@ internal static class OversightEndpoints
     static async Task<Ok<PagedResult<RequestDto>>> MyRequestsAsync(int? page, int? pageSize, CadreRequestService service, CancellationToken ct) =>
         TypedResults.Ok(await service.MineAsync(page, pageSize, ct));
 
-    static async Task<Ok<PagedResult<RequestDto>>> ListRequestsAsync(string? view, string? kind, string? to, string? q, string? sort, int? page, int? pageSize,
+    static async Task<Ok<PagedResult<RequestDto>>> ListRequestsAsync(string? view, string? kind, string? to, string? q, string? region, string? sort, int? page, int? pageSize,
         CadreRequestService service, CancellationToken ct) =>
-        TypedResults.Ok(await service.ListAsync(new RequestQuery { View = view, Kind = kind, To = to, Q = q, Sort = sort, Page = page, PageSize = pageSize }, ct));
+        TypedResults.Ok(await service.ListAsync(new RequestQuery { View = view, Kind = kind, To = to, Q = q, Region = region, Sort = sort, Page = page, PageSize = pageSize }, ct));
 
     static async Task<Ok<RequestDto>> GetRequestAsync(Guid id, CadreRequestService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct));
 
@@ -132,8 +132,8 @@ internal static class OversightEndpoints
     static async Task<Ok<InspectionDetail>> IssueFollowUpAsync(Guid id, FollowUpInput body, InspectionService service, CancellationToken ct) =>
         TypedResults.Ok(await service.IssueFollowUpAsync(id, body, ct));
 
-    static async Task<Ok<PagedResult<FollowUpDto>>> ListFollowUpsAsync(string? view, string? kind, int? page, int? pageSize, InspectionService service, CancellationToken ct) =>
-        TypedResults.Ok(await service.FollowUpsAsync(new FollowUpQuery { View = view, Kind = kind, Page = page, PageSize = pageSize }, ct));
+    static async Task<Ok<PagedResult<FollowUpDto>>> ListFollowUpsAsync(string? view, string? kind, string? region, int? page, int? pageSize, InspectionService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.FollowUpsAsync(new FollowUpQuery { View = view, Kind = kind, Region = region, Page = page, PageSize = pageSize }, ct));
 
     static async Task<Ok<FollowUpDto>> GetFollowUpAsync(Guid id, InspectionService service, CancellationToken ct) => TypedResults.Ok(await service.GetFollowUpAsync(id, ct));
 

@@ -725,6 +725,10 @@ namespace Grassroots.Data.Migrations.Postgres
 
                     b.HasIndex("VillageId");
 
+                    b.HasIndex("Date", "RegionPath")
+                        .HasDatabaseName("IX_CheckIns_Exceptions")
+                        .HasFilter("NOT \"OnPost\" OR (\"Flags\" <> 0 AND \"ReviewedAtUtc\" IS NULL)");
+
                     b.HasIndex("PersonId", "AtUtc");
 
                     b.HasIndex("PersonId", "ClientKey")
@@ -733,6 +737,33 @@ namespace Grassroots.Data.Migrations.Postgres
                     b.HasIndex("RegionPath", "Date");
 
                     b.ToTable("CheckIns");
+                });
+
+            modelBuilder.Entity("Grassroots.Manage.CheckInMonth", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<int>("CheckInDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OnPostDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .UseCollation("C");
+
+                    b.HasKey("PersonId", "Month");
+
+                    b.HasIndex("Month", "RegionPath");
+
+                    b.ToTable("CheckInMonths");
                 });
 
             modelBuilder.Entity("Grassroots.Manage.DispatchCheck", b =>
@@ -2356,6 +2387,15 @@ namespace Grassroots.Data.Migrations.Postgres
                     b.Navigation("Person");
 
                     b.Navigation("Village");
+                });
+
+            modelBuilder.Entity("Grassroots.Manage.CheckInMonth", b =>
+                {
+                    b.HasOne("Grassroots.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Grassroots.Manage.DispatchCheck", b =>

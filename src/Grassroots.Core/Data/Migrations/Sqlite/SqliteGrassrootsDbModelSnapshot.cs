@@ -712,6 +712,10 @@ namespace Grassroots.Data.Migrations.Sqlite
 
                     b.HasIndex("VillageId");
 
+                    b.HasIndex("Date", "RegionPath")
+                        .HasDatabaseName("IX_CheckIns_Exceptions")
+                        .HasFilter("NOT \"OnPost\" OR (\"Flags\" <> 0 AND \"ReviewedAtUtc\" IS NULL)");
+
                     b.HasIndex("PersonId", "AtUtc");
 
                     b.HasIndex("PersonId", "ClientKey")
@@ -720,6 +724,32 @@ namespace Grassroots.Data.Migrations.Sqlite
                     b.HasIndex("RegionPath", "Date");
 
                     b.ToTable("CheckIns");
+                });
+
+            modelBuilder.Entity("Grassroots.Manage.CheckInMonth", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CheckInDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OnPostDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PersonId", "Month");
+
+                    b.HasIndex("Month", "RegionPath");
+
+                    b.ToTable("CheckInMonths");
                 });
 
             modelBuilder.Entity("Grassroots.Manage.DispatchCheck", b =>
@@ -2317,6 +2347,15 @@ namespace Grassroots.Data.Migrations.Sqlite
                     b.Navigation("Person");
 
                     b.Navigation("Village");
+                });
+
+            modelBuilder.Entity("Grassroots.Manage.CheckInMonth", b =>
+                {
+                    b.HasOne("Grassroots.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Grassroots.Manage.DispatchCheck", b =>

@@ -125,12 +125,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         var until = batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays);
         // The cadres' other check-ins around the batch, the most recent few per cadre: a cadre checks in once or twice a
         // day, so this is all of them in real use, and a bounded read however often a phone (or a load test) sends.
-        var traces = (await (
-                from p in db.People.IgnoreQueryFilters()
-                where persons.Contains(p.Id)
-                from c in db.CheckIns.IgnoreQueryFilters().Where(c => c.PersonId == p.Id && c.AtUtc >= since && c.AtUtc <= until).OrderByDescending(c => c.AtUtc).Take(TracesPerCadre)
-                select new { c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy })
-                .ToListAsync(ct))
+        var traces = (await TracesAsync(persons, since, until, ct))
             .GroupBy(c => c.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(c => new CheckInTrace(c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToList());
 
@@ -213,6 +208,41 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         await InsertAuditAsync([.. fresh.Values.Where(f => inserted.Contains(f.Row.Id)).Select(f => AuditRow(batch[f.Index], f.Row))], ct);
         await tx.CommitAsync(ct);
         return outcomes;
+    }
+
+    sealed record TraceRow(Guid PersonId, DateTime AtUtc, DateOnly Date, double? Latitude, double? Longitude, double Accuracy);
+
+    /// <summary>
+    /// Each cadre's latest <see cref="TracesPerCadre"/> check-ins between the two instants. On PostgreSQL one index scan
+    /// per cadre (<c>LATERAL … ORDER BY "AtUtc" DESC LIMIT</c> on the (PersonId, AtUtc) index): the LINQ form becomes a
+    /// window function over every cadre's check-ins in the period, which grows with the whole service, not the batch.
+    /// </summary>
+    async Task<List<TraceRow>> TracesAsync(List<Guid> persons, DateTime since, DateTime until, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return await db.Database.SqlQueryRaw<TraceRow>(
+                    """
+                    SELECT c."PersonId", c."AtUtc", c."Date", c."Latitude", c."Longitude", c."Accuracy"
+                    FROM unnest(@persons) AS p(id)
+                    CROSS JOIN LATERAL (
+                        SELECT * FROM "CheckIns" AS x
+                        WHERE x."PersonId" = p.id AND x."AtUtc" >= @since AND x."AtUtc" <= @until
+                        ORDER BY x."AtUtc" DESC
+                        LIMIT @take) AS c
+                    """,
+                    new Npgsql.NpgsqlParameter("persons", persons.ToArray()),
+                    new Npgsql.NpgsqlParameter("since", DateTime.SpecifyKind(since, DateTimeKind.Utc)),
+                    new Npgsql.NpgsqlParameter("until", DateTime.SpecifyKind(until, DateTimeKind.Utc)),
+                    new Npgsql.NpgsqlParameter("take", TracesPerCadre))
+                .ToListAsync(ct);
+        }
+        return await (
+                from p in db.People.IgnoreQueryFilters()
+                where persons.Contains(p.Id)
+                from c in db.CheckIns.IgnoreQueryFilters().Where(c => c.PersonId == p.Id && c.AtUtc >= since && c.AtUtc <= until).OrderByDescending(c => c.AtUtc).Take(TracesPerCadre)
+                select new TraceRow(c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy))
+            .ToListAsync(ct);
     }
 
     static CheckInOutcome Again(CheckIn stored, CheckInSubmission s) =>

@@ -48,6 +48,11 @@ sealed class RegionSolver
     readonly int[][] classCadres;
 
     readonly VillageCells cells;
+    /// <summary>
+    /// Distance costs from unit k to every village in cell order (position in <see cref="VillageCells.Village"/>),
+    /// computed when first needed (−1 until then), so later pricing rounds pay no trigonometry twice.
+    /// </summary>
+    readonly int[]?[] unitDistances;
 
     long a, b;
 
@@ -133,6 +138,22 @@ sealed class RegionSolver
         classCadres = [.. cCadres];
         classSize = classCadres.Select(x => x.Length).ToArray();
         cells = new VillageCells(this);
+        unitDistances = new int[]?[units.Length];
+    }
+
+    /// <summary>The distance cost from unit k to the village at position x of the cells' order.</summary>
+    long DistanceAt(int k, int x)
+    {
+        var row = unitDistances[k];
+        if (row is null)
+        {
+            row = unitDistances[k] = new int[villages.Length];
+            Array.Fill(row, -1);
+        }
+        if (row[x] >= 0) return row[x];
+        var d = instance.DistanceCost(units[k], villages[cells.Village[x]]);
+        if (d <= int.MaxValue) row[x] = (int)d;
+        return d;
     }
 
     double Chord(int k, int j)
@@ -147,11 +168,22 @@ sealed class RegionSolver
         var worst = new long[units.Length];
         Parallel.For(0, units.Length, k =>
         {
+            // The farthest allowed village: first a lower bound from one village per cell, then only the cells whose
+            // farthest point lies beyond it.
             double far = -1;
-            for (var j = 0; j < villages.Length; j++)
+            for (var cell = 0; cell < cells.Count; cell++)
             {
-                if (vCounty[j] == uCounty[k]) continue;
-                far = Math.Max(far, Chord(k, j));
+                var j = cells.Village[cells.Start[cell]];
+                if (vCounty[j] != uCounty[k]) far = Math.Max(far, Chord(k, j));
+            }
+            for (var cell = 0; cell < cells.Count; cell++)
+            {
+                if (cells.ChordAtMost(cell, ux[k], uy[k], uz[k]) <= far) continue;
+                for (var x = cells.Start[cell]; x < cells.Start[cell + 1]; x++)
+                {
+                    var j = cells.Village[x];
+                    if (vCounty[j] != uCounty[k]) far = Math.Max(far, Chord(k, j));
+                }
             }
             worst[k] = far < 0 ? 0 : instance.MismatchCost + DispatchInstance.RoundHalfAwayFromZero(instance.PerKmCost * DispatchSolver.KilometresAtMost(far)) + 1;
         });
@@ -299,18 +331,29 @@ sealed class RegionSolver
         var classPrice = new long[classCount];
         var hubPrice = new long[hubNode.Length];
         var groupPrice = new long[3 * n];
+        TimeSpan simplexTime = default, potentialTime = default, pricingTime = default, pricingCpu = default;
+        var rounds = 0;
         void SolveAndPrice(int kinds)
         {
             while (true)
             {
+                var stage = watch.Elapsed;
                 simplex.Solve();
+                simplexTime += watch.Elapsed - stage;
                 Log(watch, $"simplex: {simplex.Pivots} pivots so far, {simplex.ArcCount} arcs");
+                stage = watch.Elapsed;
                 var potential = simplex.LargestPotentials();
+                potentialTime += watch.Elapsed - stage;
                 Log(watch, "largest potentials");
+                stage = watch.Elapsed;
+                var cpu = Trace ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
+                rounds++;
                 for (var c = 0; c < classCount; c++) classPrice[c] = potential[c];
                 for (var h = 0; h < hubNode.Length; h++) hubPrice[h] = hubNode[h] >= 0 ? potential[hubNode[h]] : long.MaxValue;
                 for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -potential[groupNode[g]]) : 0;
                 var improving = Price(classPrice, hubPrice, groupPrice, groupNode, kinds);
+                pricingTime += watch.Elapsed - stage;
+                if (Trace) pricingCpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 Log(watch, $"pricing: {improving.Count} improving pairs");
                 if (improving.Count == 0) break;
                 foreach (var (from, j, kind, cost) in improving)
@@ -321,11 +364,7 @@ sealed class RegionSolver
             }
         }
 
-        // First the first-secretary layer alone, which needs the long-range exchanges, priced over every dense pair of
-        // its kind; then the members join it and every dense pair of every kind is priced until none improves the plan.
-        AddCandidates(1 << Fs);
-        SolveAndPrice(1 << Fs);
-        AddCandidates(1 << Speaker | 1 << Member);
+        AddCandidates(1 << Fs | 1 << Speaker | 1 << Member);
         SolveAndPrice(1 << Fs | 1 << Speaker | 1 << Member);
 
         // Read the flow. Each hub passes on the cadres its classes send it, in class order; each class's cadres, in
@@ -372,6 +411,8 @@ sealed class RegionSolver
             speakerPrices[villages[j]] = groupPrice[3 * j + Speaker];
             memberPrices[villages[j]] = groupPrice[3 * j + Member];
         }
+        Log(watch, FormattableString.Invariant(
+            $"done: simplex {simplexTime.TotalMilliseconds:F0} ms ({simplex.Pivots} pivots), potentials {potentialTime.TotalMilliseconds:F0} ms, pricing {pricingTime.TotalMilliseconds:F0} ms, {pricingCpu.TotalMilliseconds:F0} ms of processor time ({rounds} rounds)"));
         return weights;
     }
 
@@ -577,22 +618,25 @@ sealed class RegionSolver
                     {
                     var j = cells.Village[x];
                     if (vCounty[j] == uCounty[k]) continue;
-                    // The largest gain a hub of the unit could make here before paying the distance.
-                    long threshold = long.MinValue;
-                    long floor = top.Floor;
-                    for (var kind = 0; kind < 3; kind++)
-                    {
-                        if (groupNode[3 * j + kind] < 0) continue;
-                        var p = least[kind * VillageLines + vLine[j]];
-                        if (p != long.MaxValue) threshold = Math.Max(threshold, Worth(kind) - groupPrice[3 * j + kind] - p);
-                        floor = Math.Min(floor, best.Floor(3 * j + kind));
-                    }
                     if (singles.Count == 0)
                     {
-                        if (threshold <= floor) continue;
-                        if (perKm > 0 && threshold - perKm * DispatchSolver.KilometresAtLeast(Chord(k, j)) + 0.5 <= floor) continue;
+                        // Skip the village when no hub could gain here more than what its own list and the slot group's
+                        // list already hold, even at the least distance the chord allows.
+                        var near = perKm > 0 ? perKm * DispatchSolver.KilometresAtLeast(Chord(k, j)) - 0.5 : 0;
+                        var worth = false;
+                        for (var kind = 0; kind < 3 && !worth; kind++)
+                        {
+                            if (groupNode[3 * j + kind] < 0) continue;
+                            var hub = kind * VillageLines + vLine[j];
+                            var p = least[hub];
+                            if (p == long.MaxValue) continue;
+                            var floor = Math.Min(top.FloorOf(hub), best.Floor(3 * j + kind));
+                            var before = Worth(kind) - groupPrice[3 * j + kind] - p;
+                            worth = before > floor && before - near > floor;
+                        }
+                        if (!worth) continue;
                     }
-                    var distanceCost = instance.DistanceCost(units[k], villages[j]);
+                    var distanceCost = DistanceAt(k, x);
                     for (var kind = 0; kind < 3; kind++)
                     {
                         if (groupNode[3 * j + kind] < 0) continue;
@@ -648,6 +692,8 @@ sealed class RegionSolver
     {
         const int PerCell = 16;
         public readonly int Count;
+        /// <summary>The most villages in one cell.</summary>
+        public readonly int MaxSize;
         /// <summary>Villages of cell i: <see cref="Village"/>[Start[i] .. Start[i+1]−1] (local indices).</summary>
         public readonly int[] Start, Village;
         readonly double[] cx, cy, cz, radius;
@@ -690,6 +736,7 @@ sealed class RegionSolver
             Village = new int[n];
             var fill = Start[..^1].ToArray();
             for (var j = 0; j < n; j++) Village[fill[renumber[cellOf[j]]]++] = j;
+            for (var i = 0; i < used; i++) MaxSize = Math.Max(MaxSize, Start[i + 1] - Start[i]);
             cx = new double[used]; cy = new double[used]; cz = new double[used]; radius = new double[used];
             for (var i = 0; i < used; i++)
             {
@@ -707,6 +754,13 @@ sealed class RegionSolver
                 // Widened for rounding: the bound below must never exceed a true chord.
                 radius[i] = r * (1 + 1e-9) + 1e-12;
             }
+        }
+
+        /// <summary>An upper bound on the chord from the point (x, y, z) to any village of the cell.</summary>
+        public double ChordAtMost(int cell, double x, double y, double z)
+        {
+            double dx = x - cx[cell], dy = y - cy[cell], dz = z - cz[cell];
+            return Math.Sqrt(dx * dx + dy * dy + dz * dz) * (1 + 1e-12) + radius[cell];
         }
 
         /// <summary>A lower bound on the chord from the point (x, y, z) to any village of the cell.</summary>
@@ -784,9 +838,6 @@ sealed class RegionSolver
         int[] count = [];
         int classes;
 
-        /// <summary>Gains at or below this cannot enter any class's list.</summary>
-        public long Floor { get; private set; }
-
         public void Reset(int classCount)
         {
             classes = classCount;
@@ -796,7 +847,6 @@ sealed class RegionSolver
                 heap = new (long, int, int, long)[classCount * perClass];
             }
             Array.Clear(count, 0, classCount);
-            Floor = 0;
         }
 
         public void Offer(int cls, long gain, int village, int kind, long cost)
@@ -824,12 +874,10 @@ sealed class RegionSolver
                 }
                 heap[h + i] = (gain, village, kind, cost);
             }
-            else return;
-            // The floor rises once every class's list is full.
-            long floor = long.MaxValue;
-            for (var c = 0; c < classes && floor > 0; c++) floor = count[c] < perClass ? 0 : Math.Min(floor, heap[c * perClass].Gain);
-            Floor = floor == long.MaxValue ? 0 : floor;
         }
+
+        /// <summary>Gains at or below this cannot enter the list of class <paramref name="cls"/>.</summary>
+        public long FloorOf(int cls) => count[cls] < perClass ? 0 : heap[cls * perClass].Gain;
 
         public List<(int Class, int Village, int Kind, long Cost)> Drain(int firstClass)
         {

@@ -11,7 +11,7 @@ namespace Grassroots.Benchmarks;
 /// </summary>
 static class DispatchBenchmark
 {
-    sealed record Result(string Solver, DispatchObjective Objective, double Median, double MedianSolve, double MedianCheck, int Runs, long PeakKiB, string Note, double Best);
+    sealed record Result(string Solver, DispatchObjective Objective, double Median, double MedianSolve, double MedianCheck, int Runs, long PeakKiB, string Note, double Best, double MedianCpu, string Load);
 
     public static int Run(string[] args)
     {
@@ -94,7 +94,7 @@ static class DispatchBenchmark
         if (r is null) return;
         var check = r.MedianCheck > 0 ? FormattableString.Invariant($" (solve {r.MedianSolve:F1} ms + certificate {r.MedianCheck:F1} ms)") : "";
         Console.WriteLine(FormattableString.Invariant(
-            $"{r.Solver}: objective {r.Objective} (fs_filled {r.Objective.FirstSecretaries:N0}, filled {r.Objective.Filled:N0}, cost {r.Objective.Cost:N0}); median {r.Median:F1} ms{check} over {r.Runs} runs (best {r.Best:F1} ms); peak {r.PeakKiB / 1024.0:F0} MiB; {r.Note}"));
+            $"{r.Solver}: objective {r.Objective} (fs_filled {r.Objective.FirstSecretaries:N0}, filled {r.Objective.Filled:N0}, cost {r.Objective.Cost:N0}); median {r.Median:F1} ms{check} over {r.Runs} runs (best {r.Best:F1} ms); processor time median {r.MedianCpu:F1} ms; peak {r.PeakKiB / 1024.0:F0} MiB; load average {r.Load}; {r.Note}"));
     }
 
     static Result? Child(string solver, string scale, int seed, int runs)
@@ -115,7 +115,15 @@ static class DispatchBenchmark
         var f = line.Split('\t');
         double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
         return new Result(solver, new DispatchObjective(int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture)),
-            D(4), D(5), D(6), runs, long.Parse(f[7], CultureInfo.InvariantCulture), f[8], D(9));
+            D(4), D(5), D(6), runs, long.Parse(f[7], CultureInfo.InvariantCulture), f[8], D(9), D(10), f[11]);
+    }
+
+    /// <summary>The one-minute load average of the machine (from /proc/loadavg), or "?" where there is none.</summary>
+    static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
+        catch (UnauthorizedAccessException) { return "?"; }
     }
 
     /// <summary>The child: loads the instance, resets the peak, runs one solver <c>runs</c> times, prints one RESULT line.</summary>
@@ -126,12 +134,15 @@ static class DispatchBenchmark
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         File.WriteAllText("/proc/self/clear_refs", "5"); // resets VmHWM to the current resident set
         var total = new List<double>();
+        var cpu = new List<double>();
+        var loadBefore = LoadAverage();
         var solve = new List<double>();
         var check = new List<double>();
         DispatchObjective objective = default;
         var note = "";
         for (var i = 0; i < runs; i++)
         {
+            var processor = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             if (solver == "ours")
             {
@@ -150,13 +161,14 @@ static class DispatchBenchmark
                 total.Add(watch.Elapsed.TotalMilliseconds);
                 note = solver == "ortools-dense" ? "OR-Tools min-cost flow, dense network" : "OR-Tools min-cost flow, nearest-20 network";
             }
-            Console.Error.WriteLine(FormattableString.Invariant($"{solver} run {i + 1}: {total[^1]:F1} ms"));
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - processor).TotalMilliseconds);
+            Console.Error.WriteLine(FormattableString.Invariant($"{solver} run {i + 1}: {total[^1]:F1} ms, processor {cpu[^1]:F1} ms"));
         }
         var peak = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         var peakKiB = long.Parse(peak.Split([" ", "\t"], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         static double Median(List<double> x) => x.Count == 0 ? 0 : x.Order().ElementAt(x.Count / 2);
         Console.WriteLine(FormattableString.Invariant(
-            $"RESULT\t{objective.FirstSecretaries}\t{objective.Filled}\t{objective.Cost}\t{Median(total)}\t{Median(solve)}\t{Median(check)}\t{peakKiB}\t{note}\t{total.Min()}"));
+            $"RESULT\t{objective.FirstSecretaries}\t{objective.Filled}\t{objective.Cost}\t{Median(total)}\t{Median(solve)}\t{Median(check)}\t{peakKiB}\t{note}\t{total.Min()}\t{Median(cpu)}\t{loadBefore}–{LoadAverage()}"));
         return 0;
     }
 }

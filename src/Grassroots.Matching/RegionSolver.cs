@@ -331,15 +331,17 @@ sealed class RegionSolver
         var classPrice = new long[classCount];
         var hubPrice = new long[hubNode.Length];
         var groupPrice = new long[3 * n];
-        TimeSpan simplexTime = default, potentialTime = default, pricingTime = default, pricingCpu = default;
+        TimeSpan simplexTime = default, potentialTime = default, pricingTime = default, pricingCpu = default, simplexCpu = default;
         var rounds = 0;
         void SolveAndPrice(int kinds)
         {
             while (true)
             {
                 var stage = watch.Elapsed;
+                var before = Trace ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
                 simplex.Solve();
                 simplexTime += watch.Elapsed - stage;
+                if (Trace) simplexCpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - before;
                 Log(watch, $"simplex: {simplex.Pivots} pivots so far, {simplex.ArcCount} arcs");
                 stage = watch.Elapsed;
                 var potential = simplex.LargestPotentials();
@@ -412,7 +414,7 @@ sealed class RegionSolver
             memberPrices[villages[j]] = groupPrice[3 * j + Member];
         }
         Log(watch, FormattableString.Invariant(
-            $"done: simplex {simplexTime.TotalMilliseconds:F0} ms ({simplex.Pivots} pivots), potentials {potentialTime.TotalMilliseconds:F0} ms, pricing {pricingTime.TotalMilliseconds:F0} ms, {pricingCpu.TotalMilliseconds:F0} ms of processor time ({rounds} rounds)"));
+            $"done: simplex {simplexTime.TotalMilliseconds:F0} ms, {simplexCpu.TotalMilliseconds:F0} ms of processor time ({simplex.Pivots} pivots), potentials {potentialTime.TotalMilliseconds:F0} ms, pricing {pricingTime.TotalMilliseconds:F0} ms, {pricingCpu.TotalMilliseconds:F0} ms of processor time ({rounds} rounds)"));
         return weights;
     }
 

@@ -1,8 +1,8 @@
 namespace Grassroots.Matching;
 
 /// <summary>
-/// Solves one dispatch region: cadre classes → village slot groups → sink, on a sparse network grown by pricing every
-/// dense pair with the simplex's dual prices until none improves the plan.
+/// Solves one dispatch region: cadre classes → hubs (unit, slot kind, village line) → village slot groups → sink, on a
+/// sparse network grown by pricing every dense pair with the simplex's dual prices until none improves the plan.
 /// </summary>
 sealed class RegionSolver
 {
@@ -292,7 +292,7 @@ sealed class RegionSolver
         var candidates = Flood();
         var distance = new long[units.Length][];
         Parallel.For(0, units.Length, k => distance[k] = candidates[k].Select(j => instance.DistanceCost(units[k], villages[j])).ToArray());
-        void AddCandidates(int kinds)
+        void AddCandidates()
         {
             for (var k = 0; k < units.Length; k++)
             {
@@ -301,7 +301,6 @@ sealed class RegionSolver
                     var j = candidates[k][i];
                     for (var kind = 0; kind < 3; kind++)
                     {
-                        if ((kinds >> kind & 1) == 0) continue;
                         var node = groupNode[3 * j + kind];
                         var hub = hubNode[k * HubsPerUnit + kind * VillageLines + vLine[j]];
                         if (node >= 0 && hub >= 0) simplex.AddArc(hub, node, NetworkSimplex.Infinite, distance[k][i] - Worth(kind));
@@ -317,7 +316,6 @@ sealed class RegionSolver
                         var cost = distance[k][i] + Mismatch(c, j);
                         for (var kind = 0; kind < 3; kind++)
                         {
-                            if ((kinds >> kind & 1) == 0) continue;
                             var node = groupNode[3 * j + kind];
                             if (node >= 0 && Eligible(c, kind)) simplex.AddArc(c, node, NetworkSimplex.Infinite, cost - Worth(kind));
                         }
@@ -327,13 +325,13 @@ sealed class RegionSolver
             Log(watch, $"candidates added: {nodeCount} nodes, {simplex.ArcCount} arcs");
         }
 
-        // Solve, price every dense pair of the given kinds, add the improving ones, repeat.
+        // Solve, price every dense pair, add the improving ones, repeat.
         var classPrice = new long[classCount];
         var hubPrice = new long[hubNode.Length];
         var groupPrice = new long[3 * n];
         TimeSpan simplexTime = default, potentialTime = default, pricingTime = default, pricingCpu = default, simplexCpu = default;
         var rounds = 0;
-        void SolveAndPrice(int kinds)
+        void SolveAndPrice()
         {
             while (true)
             {
@@ -353,7 +351,7 @@ sealed class RegionSolver
                 for (var c = 0; c < classCount; c++) classPrice[c] = potential[c];
                 for (var h = 0; h < hubNode.Length; h++) hubPrice[h] = hubNode[h] >= 0 ? potential[hubNode[h]] : long.MaxValue;
                 for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -potential[groupNode[g]]) : 0;
-                var improving = Price(classPrice, hubPrice, groupPrice, groupNode, kinds);
+                var improving = Price(classPrice, hubPrice, groupPrice, groupNode);
                 pricingTime += watch.Elapsed - stage;
                 if (Trace) pricingCpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 Log(watch, $"pricing: {improving.Count} improving pairs");
@@ -366,8 +364,8 @@ sealed class RegionSolver
             }
         }
 
-        AddCandidates(1 << Fs | 1 << Speaker | 1 << Member);
-        SolveAndPrice(1 << Fs | 1 << Speaker | 1 << Member);
+        AddCandidates();
+        SolveAndPrice();
 
         // Read the flow. Each hub passes on the cadres its classes send it, in class order; each class's cadres, in
         // order, fill the groups its flow reaches.
@@ -570,7 +568,7 @@ sealed class RegionSolver
     /// each slot group the <see cref="AddedPerGroup"/> most improving. None means the prices prove the flow optimal over
     /// every allowed pair: every class's price plus its mismatch is at least its hub's price.
     /// </summary>
-    List<(int From, int Village, int Kind, long Cost)> Price(long[] classPrice, long[] hubPrice, long[] groupPrice, int[] groupNode, int kinds)
+    List<(int From, int Village, int Kind, long Cost)> Price(long[] classPrice, long[] hubPrice, long[] groupPrice, int[] groupNode)
     {
         var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, units.Length));
         var perSource = new List<(int From, int Village, int Kind, long Cost)>[workers];
@@ -590,12 +588,12 @@ sealed class RegionSolver
                 singles.Clear();
                 for (var c = classStart[k]; c < classStart[k + 1]; c++) if (classForbidden[c] is not null) singles.Add(c);
                 // The least price, with mismatch, any source of the unit asks per kind and village line.
-                for (var h = 0; h < HubsPerUnit; h++) least[h] = (kinds >> (h / VillageLines) & 1) == 0 ? long.MaxValue : hubPrice[hubs + h];
+                for (var h = 0; h < HubsPerUnit; h++) least[h] = hubPrice[hubs + h];
                 foreach (var c in singles)
                 {
                     for (var kind = 0; kind < 3; kind++)
                     {
-                        if (!Eligible(c, kind) || (kinds >> kind & 1) == 0) continue;
+                        if (!Eligible(c, kind)) continue;
                         for (var line = 0; line < VillageLines; line++)
                         {
                             var mismatch = DispatchInstance.Mismatches((WorkLine)classLine[c], (WorkLine)line) ? instance.MismatchCost : 0;
@@ -644,7 +642,7 @@ sealed class RegionSolver
                         if (groupNode[3 * j + kind] < 0) continue;
                         var hub = kind * VillageLines + vLine[j];
                         var p = hubPrice[hubs + hub];
-                        if (p == long.MaxValue || (kinds >> kind & 1) == 0) continue;
+                        if (p == long.MaxValue) continue;
                         var gain = Worth(kind) - distanceCost - p - groupPrice[3 * j + kind];
                         if (gain <= 0) continue;
                         top.Offer(hub, gain, j, kind, distanceCost);
@@ -657,7 +655,7 @@ sealed class RegionSolver
                         var cost = distanceCost + Mismatch(c, j);
                         for (var kind = 0; kind < 3; kind++)
                         {
-                            if (groupNode[3 * j + kind] < 0 || !Eligible(c, kind) || (kinds >> kind & 1) == 0) continue;
+                            if (groupNode[3 * j + kind] < 0 || !Eligible(c, kind)) continue;
                             var gain = Worth(kind) - cost - classPrice[c] - groupPrice[3 * j + kind];
                             if (gain <= 0) continue;
                             top.Offer(HubsPerUnit + s, gain, j, kind, cost);

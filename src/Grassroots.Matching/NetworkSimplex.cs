@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Grassroots.Matching;
 
 /// <summary>
@@ -125,6 +127,7 @@ sealed class NetworkSimplex
     /// dual solutions these give nodes that send flow to the root the highest prices and nodes that receive from it the
     /// lowest. Call after <see cref="Solve"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long[] LargestPotentials()
     {
         var n = root + 1;
@@ -178,6 +181,7 @@ sealed class NetworkSimplex
     /// <summary>Pivots made so far (all solves).</summary>
     public long Pivots { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Solve()
     {
         var blockSize = Math.Max(10, (int)(Math.Sqrt(arcCount) * BlockFactor));
@@ -202,6 +206,7 @@ sealed class NetworkSimplex
     long[] candidateCost = [];
     int candidateCount;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool FindEnteringArc(int blockSize)
     {
         var headLength = Math.Max(3, blockSize / 100);
@@ -271,6 +276,7 @@ sealed class NetworkSimplex
     }
 
     /// <summary>Moves the <paramref name="keep"/> candidates of least reduced cost to the front (a max-heap over the front).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void SelectSmallest(int keep)
     {
         if (keep >= candidateCount) return;
@@ -284,6 +290,7 @@ sealed class NetworkSimplex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void SiftDown(int i, int size)
     {
         while (true)
@@ -298,6 +305,7 @@ sealed class NetworkSimplex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void FindJoinNode()
     {
         int u = source[inArc], v = target[inArc];
@@ -309,6 +317,7 @@ sealed class NetworkSimplex
         join = u;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool FindLeavingArc()
     {
         int first, second;
@@ -343,6 +352,7 @@ sealed class NetworkSimplex
         return result != 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ChangeFlow(bool change)
     {
         if (delta > 0)
@@ -363,6 +373,7 @@ sealed class NetworkSimplex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UpdateTreeStructure()
     {
         var oldRevThread = revThread[uOut];
@@ -451,6 +462,7 @@ sealed class NetworkSimplex
         for (var u = vOut; u != join; u = parent[u]) succNum[u] -= oldSuccNum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UpdatePotential()
     {
         var sigma = pi[vIn] - pi[uIn] - predDir[uIn] * cost[inArc];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Grassroots.Matching;
 
 /// <summary>
@@ -355,6 +357,7 @@ public static class PlanCertificate
         bool Allowed(int unit, int village) => instance.Units[unit].County != instance.Villages[village].County;
 
         /// <summary>An upper bound on the cost of any allowed placement from the unit: the farthest chord's arc, plus the mismatch.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public long WorstCostAtMost(int unit)
         {
             var u = instance.Units[unit];
@@ -399,6 +402,7 @@ public static class PlanCertificate
         }
 
         /// <summary>Counts the allowed pairs of the unit's free cadres whose prices fall below their worth.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public long Violations(int unit, List<int> freeCadres, Dictionary<int, HashSet<int>> forbidden)
         {
             // Least price per slot kind (0 first secretary, 1 speaker, 2 member) and village line, over ordinary cadres.

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Grassroots.Matching;
 
 /// <summary>
@@ -166,7 +168,7 @@ sealed class RegionSolver
     public DispatchWeights ComputeWeights()
     {
         var worst = new long[units.Length];
-        Parallel.For(0, units.Length, k =>
+        Parallel.For(0, units.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (k) =>
         {
             // The farthest allowed village: first a lower bound from one village per cell, then only the cells whose
             // farthest point lies beyond it.
@@ -217,6 +219,7 @@ sealed class RegionSolver
         if (Trace) Console.Error.WriteLine(FormattableString.Invariant($"[{region.Name}] {watch.Elapsed.TotalMilliseconds,8:F1} ms {what}"));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DispatchWeights Solve(int[] slotOf, long[] cadrePrices, long[] fsPrices, long[] speakerPrices, long[] memberPrices)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -422,6 +425,7 @@ sealed class RegionSolver
     /// member room for the others, a fifth more than it needs). Co-located units thus reach out as far as their numbers
     /// require, instead of all asking for the same few villages. Only the starting network depends on this.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int[][] Flood()
     {
         var grid = new VillageGrid(this);
@@ -536,6 +540,7 @@ sealed class RegionSolver
                 return true;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             void Fill(int r)
             {
                 ring.Clear();
@@ -575,7 +580,7 @@ sealed class RegionSolver
         var perGroup = new GroupBest[workers];
         var perKm = instance.PerKmCost;
         var cellBest = cells.BestSlotValues(this, groupPrice, groupNode);
-        Parallel.For(0, workers, w =>
+        Parallel.For(0, workers, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (w) =>
         {
             var top = new TopGains(AddedPerClass);
             var best = perGroup[w] = new GroupBest(3 * villages.Length, AddedPerGroup);
@@ -806,6 +811,7 @@ sealed class RegionSolver
         /// <summary>Gains at or below this cannot enter the group's list.</summary>
         public long Floor(int g) => count[g] < size ? 0 : gain[g * size + size - 1];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Offer(int g, long value, int c, long price)
         {
             var n = count[g];
@@ -849,6 +855,7 @@ sealed class RegionSolver
             Array.Clear(count, 0, classCount);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Offer(int cls, long gain, int village, int kind, long cost)
         {
             var h = cls * perClass;

@@ -121,6 +121,12 @@ sealed class NetworkSimplex
     public int Target(int arc) => target[arc];
     public long Potential(int node) => pi[node];
 
+    // Buffers of LargestPotentials, kept from call to call.
+    int[] residualStart = [], residualFill = [], residualHead = [];
+    long[] residualWeight = [], dist = [];
+    bool[] done = [];
+    readonly PriorityQueue<int, long> potentialQueue = new();
+
     /// <summary>
     /// The largest optimal potentials relative to the root (root = 0): shortest-path distances from the root in the
     /// residual network (Dijkstra on the simplex's reduced costs, which are non-negative at optimality). Of all optimal
@@ -131,27 +137,41 @@ sealed class NetworkSimplex
     public long[] LargestPotentials()
     {
         var n = root + 1;
-        // Residual adjacency: forward arcs with room, backward arcs with flow.
-        var degree = new int[n + 1];
+        // Residual adjacency: forward arcs with room, backward arcs with flow (buffers kept from call to call).
+        if (residualStart.Length < n + 1)
+        {
+            residualStart = new int[n + 1];
+            residualFill = new int[n];
+            dist = new long[n];
+            done = new bool[n];
+        }
+        var degree = residualStart;
+        Array.Clear(degree, 0, n + 1);
         for (var e = 0; e < arcCount; e++)
         {
             if (flow[e] < capacity[e]) degree[source[e] + 1]++;
             if (flow[e] > 0) degree[target[e] + 1]++;
         }
         for (var i = 0; i < n; i++) degree[i + 1] += degree[i];
-        var head = new int[degree[n]];
-        var weight = new long[degree[n]];
-        var fill = degree[..n].ToArray();
+        if (residualHead.Length < degree[n])
+        {
+            residualHead = new int[degree[n] + degree[n] / 4];
+            residualWeight = new long[residualHead.Length];
+        }
+        var head = residualHead;
+        var weight = residualWeight;
+        var fill = residualFill;
+        Array.Copy(degree, fill, n);
         for (var e = 0; e < arcCount; e++)
         {
             long rc = cost[e] + pi[source[e]] - pi[target[e]];
             if (flow[e] < capacity[e]) { head[fill[source[e]]] = target[e]; weight[fill[source[e]]++] = rc; }
             if (flow[e] > 0) { head[fill[target[e]]] = source[e]; weight[fill[target[e]]++] = -rc; }
         }
-        var dist = new long[n];
-        Array.Fill(dist, long.MaxValue);
-        var done = new bool[n];
-        var queue = new PriorityQueue<int, long>();
+        Array.Fill(dist, long.MaxValue, 0, n);
+        Array.Clear(done, 0, n);
+        var queue = potentialQueue;
+        queue.Clear();
         dist[root] = 0;
         queue.Enqueue(root, 0);
         while (queue.TryDequeue(out var u, out var d))

@@ -57,6 +57,8 @@ sealed class RegionSolver
     readonly int[]?[] unitDistances;
 
     long a, b;
+    /// <summary>Per pricing worker, the best columns of each slot group (kept from round to round).</summary>
+    GroupBest[] groupBest = [];
 
     public RegionSolver(DispatchSolver.Model model, DispatchSolver.Region region)
     {
@@ -577,13 +579,19 @@ sealed class RegionSolver
     {
         var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, units.Length));
         var perSource = new List<(int From, int Village, int Kind, long Cost)>[workers];
-        var perGroup = new GroupBest[workers];
+        if (groupBest.Length != workers)
+        {
+            groupBest = new GroupBest[workers];
+            for (var w = 0; w < workers; w++) groupBest[w] = new GroupBest(3 * villages.Length, AddedPerGroup);
+        }
+        var perGroup = groupBest;
         var perKm = instance.PerKmCost;
         var cellBest = cells.BestSlotValues(this, groupPrice, groupNode);
         Parallel.For(0, workers, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (w) =>
         {
             var top = new TopGains(AddedPerClass);
-            var best = perGroup[w] = new GroupBest(3 * villages.Length, AddedPerGroup);
+            var best = perGroup[w];
+            best.Clear();
             var chosen = perSource[w] = [];
             var singles = new List<int>();
             var least = new long[HubsPerUnit];
@@ -674,6 +682,7 @@ sealed class RegionSolver
             }
         });
         // The union of both choices, each pair once.
+        var merged = new List<(long Gain, int From, long Cost)>(AddedPerGroup * workers);
         var result = new List<(int, int, int, long)>();
         var seen = new HashSet<(int, int, int)>();
         foreach (var list in perSource)
@@ -682,8 +691,25 @@ sealed class RegionSolver
         }
         for (var g = 0; g < 3 * villages.Length; g++)
         {
-            var merged = perGroup.SelectMany(b => b.Entries(g)).OrderByDescending(e => e.Gain).Take(AddedPerGroup);
-            foreach (var (_, from, cost) in merged) if (seen.Add((from, g / 3, g % 3))) result.Add((from, g / 3, g % 3, cost));
+            // The workers' lists are each sorted by gain: take the best AddedPerGroup of their union.
+            merged.Clear();
+            foreach (var list in perGroup) list.AddEntries(g, merged);
+            if (merged.Count > AddedPerGroup)
+            {
+                // Largest gain first; among equal gains, the order the workers listed them (as a stable sort keeps it).
+                for (var i = 1; i < merged.Count; i++)
+                {
+                    var x = merged[i];
+                    var k = i - 1;
+                    while (k >= 0 && merged[k].Gain < x.Gain) { merged[k + 1] = merged[k]; k--; }
+                    merged[k + 1] = x;
+                }
+            }
+            for (var i = 0; i < Math.Min(AddedPerGroup, merged.Count); i++)
+            {
+                var (_, from, cost) = merged[i];
+                if (seen.Add((from, g / 3, g % 3))) result.Add((from, g / 3, g % 3, cost));
+            }
         }
         return result;
     }
@@ -831,10 +857,12 @@ sealed class RegionSolver
             cost[g * size + i] = price;
         }
 
-        public IEnumerable<(long Gain, int Class, long Cost)> Entries(int g)
+        public void AddEntries(int g, List<(long Gain, int From, long Cost)> into)
         {
-            for (var i = 0; i < count[g]; i++) yield return (gain[g * size + i], cls[g * size + i], cost[g * size + i]);
+            for (var i = 0; i < count[g]; i++) into.Add((gain[g * size + i], cls[g * size + i], cost[g * size + i]));
         }
+
+        public void Clear() => Array.Clear(count);
     }
 
     /// <summary>Per class of one unit, the pairs of largest gain seen so far (a min-heap each), and the least gain still worth offering.</summary>

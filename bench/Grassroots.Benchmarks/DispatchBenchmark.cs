@@ -11,7 +11,7 @@ namespace Grassroots.Benchmarks;
 /// </summary>
 static class DispatchBenchmark
 {
-    sealed record Result(string Solver, DispatchObjective Objective, double Median, double MedianSolve, double MedianCheck, int Runs, long PeakKiB, string Note, double Best);
+    sealed record Result(string Solver, DispatchObjective Objective, double Median, double MedianSolve, double MedianCheck, int Runs, long PeakKiB, string Note, double Best, double MedianCpu, string Load, double First);
 
     public static int Run(string[] args)
     {
@@ -19,6 +19,7 @@ static class DispatchBenchmark
         var seed = 1;
         int? runs = null;
         string? write = null;
+        var jit = "full";
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -27,10 +28,12 @@ static class DispatchBenchmark
                 case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--write": write = args[i + 1]; break;
+                case "--jit": jit = args[i + 1]; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
         if (scale is not ("prefecture" or "province" or "nation")) { Console.Error.WriteLine("--scale prefecture|province|nation"); return 2; }
+        if (jit is not ("full" or "tiered")) { Console.Error.WriteLine("--jit full|tiered"); return 2; }
         var instance = Generate(scale, seed);
         var pairs = AllowedPairs(instance);
         Console.WriteLine(FormattableString.Invariant(
@@ -43,13 +46,16 @@ static class DispatchBenchmark
         }
         instance = null;
         GC.Collect();
+        Console.WriteLine(jit == "full"
+            ? "jit: full — both solvers' child processes run with tiered compilation off (DOTNET_TieredCompilation=0): every method is compiled optimised on its first call, in the first run"
+            : "jit: tiered — the runtime's defaults, as the product runs: the first runs execute partly unoptimised code");
 
         var ourRuns = runs ?? scale switch { "prefecture" => 21, "province" => 5, _ => 3 };
-        var ours = Child("ours", scale, seed, ourRuns);
+        var ours = Child("ours", scale, seed, ourRuns, jit);
         Print(ours);
         var reference = scale == "prefecture"
-            ? Child("ortools-dense", scale, seed, Math.Min(ourRuns, 5))
-            : Child("ortools-nearest20", scale, seed, scale == "province" ? Math.Min(ourRuns, 3) : 1);
+            ? Child("ortools-dense", scale, seed, Math.Min(ourRuns, 5), jit)
+            : Child("ortools-nearest20", scale, seed, scale == "province" ? Math.Min(ourRuns, 3) : 1, jit);
         Print(reference);
         if (ours is null || reference is null) return 1;
         Console.WriteLine(FormattableString.Invariant(
@@ -94,13 +100,14 @@ static class DispatchBenchmark
         if (r is null) return;
         var check = r.MedianCheck > 0 ? FormattableString.Invariant($" (solve {r.MedianSolve:F1} ms + certificate {r.MedianCheck:F1} ms)") : "";
         Console.WriteLine(FormattableString.Invariant(
-            $"{r.Solver}: objective {r.Objective} (fs_filled {r.Objective.FirstSecretaries:N0}, filled {r.Objective.Filled:N0}, cost {r.Objective.Cost:N0}); median {r.Median:F1} ms{check} over {r.Runs} runs (best {r.Best:F1} ms); peak {r.PeakKiB / 1024.0:F0} MiB; {r.Note}"));
+            $"{r.Solver}: objective {r.Objective} (fs_filled {r.Objective.FirstSecretaries:N0}, filled {r.Objective.Filled:N0}, cost {r.Objective.Cost:N0}); median {r.Median:F1} ms{check} over {r.Runs} runs (best {r.Best:F1} ms, first {r.First:F1} ms); processor time median {r.MedianCpu:F1} ms; peak {r.PeakKiB / 1024.0:F0} MiB; load average {r.Load}; {r.Note}"));
     }
 
-    static Result? Child(string solver, string scale, int seed, int runs)
+    static Result? Child(string solver, string scale, int seed, int runs, string jit)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (jit == "full") start.Environment["DOTNET_TieredCompilation"] = "0";
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(DispatchBenchmark).Assembly.Location);
         foreach (var a in new[] { "dispatch-child", solver, scale, seed.ToString(CultureInfo.InvariantCulture), runs.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
@@ -115,7 +122,15 @@ static class DispatchBenchmark
         var f = line.Split('\t');
         double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
         return new Result(solver, new DispatchObjective(int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture)),
-            D(4), D(5), D(6), runs, long.Parse(f[7], CultureInfo.InvariantCulture), f[8], D(9));
+            D(4), D(5), D(6), runs, long.Parse(f[7], CultureInfo.InvariantCulture), f[8], D(9), D(10), f[11], D(12));
+    }
+
+    /// <summary>The one-minute load average of the machine (from /proc/loadavg), or "?" where there is none.</summary>
+    static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
+        catch (UnauthorizedAccessException) { return "?"; }
     }
 
     /// <summary>The child: loads the instance, resets the peak, runs one solver <c>runs</c> times, prints one RESULT line.</summary>
@@ -126,12 +141,15 @@ static class DispatchBenchmark
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         File.WriteAllText("/proc/self/clear_refs", "5"); // resets VmHWM to the current resident set
         var total = new List<double>();
+        var cpu = new List<double>();
+        var loadBefore = LoadAverage();
         var solve = new List<double>();
         var check = new List<double>();
         DispatchObjective objective = default;
         var note = "";
         for (var i = 0; i < runs; i++)
         {
+            var processor = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             if (solver == "ours")
             {
@@ -150,13 +168,14 @@ static class DispatchBenchmark
                 total.Add(watch.Elapsed.TotalMilliseconds);
                 note = solver == "ortools-dense" ? "OR-Tools min-cost flow, dense network" : "OR-Tools min-cost flow, nearest-20 network";
             }
-            Console.Error.WriteLine(FormattableString.Invariant($"{solver} run {i + 1}: {total[^1]:F1} ms"));
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - processor).TotalMilliseconds);
+            Console.Error.WriteLine(FormattableString.Invariant($"{solver} run {i + 1}: {total[^1]:F1} ms, processor {cpu[^1]:F1} ms"));
         }
         var peak = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         var peakKiB = long.Parse(peak.Split([" ", "\t"], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         static double Median(List<double> x) => x.Count == 0 ? 0 : x.Order().ElementAt(x.Count / 2);
         Console.WriteLine(FormattableString.Invariant(
-            $"RESULT\t{objective.FirstSecretaries}\t{objective.Filled}\t{objective.Cost}\t{Median(total)}\t{Median(solve)}\t{Median(check)}\t{peakKiB}\t{note}\t{total.Min()}"));
+            $"RESULT\t{objective.FirstSecretaries}\t{objective.Filled}\t{objective.Cost}\t{Median(total)}\t{Median(solve)}\t{Median(check)}\t{peakKiB}\t{note}\t{total.Min()}\t{Median(cpu)}\t{loadBefore}–{LoadAverage()}\t{total[0]}"));
         return 0;
     }
 }

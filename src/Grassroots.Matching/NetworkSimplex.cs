@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Grassroots.Matching;
 
 /// <summary>
@@ -119,36 +121,57 @@ sealed class NetworkSimplex
     public int Target(int arc) => target[arc];
     public long Potential(int node) => pi[node];
 
+    // Buffers of LargestPotentials, kept from call to call.
+    int[] residualStart = [], residualFill = [], residualHead = [];
+    long[] residualWeight = [], dist = [];
+    bool[] done = [];
+    readonly PriorityQueue<int, long> potentialQueue = new();
+
     /// <summary>
     /// The largest optimal potentials relative to the root (root = 0): shortest-path distances from the root in the
     /// residual network (Dijkstra on the simplex's reduced costs, which are non-negative at optimality). Of all optimal
     /// dual solutions these give nodes that send flow to the root the highest prices and nodes that receive from it the
     /// lowest. Call after <see cref="Solve"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long[] LargestPotentials()
     {
         var n = root + 1;
-        // Residual adjacency: forward arcs with room, backward arcs with flow.
-        var degree = new int[n + 1];
+        // Residual adjacency: forward arcs with room, backward arcs with flow (buffers kept from call to call).
+        if (residualStart.Length < n + 1)
+        {
+            residualStart = new int[n + 1];
+            residualFill = new int[n];
+            dist = new long[n];
+            done = new bool[n];
+        }
+        var degree = residualStart;
+        Array.Clear(degree, 0, n + 1);
         for (var e = 0; e < arcCount; e++)
         {
             if (flow[e] < capacity[e]) degree[source[e] + 1]++;
             if (flow[e] > 0) degree[target[e] + 1]++;
         }
         for (var i = 0; i < n; i++) degree[i + 1] += degree[i];
-        var head = new int[degree[n]];
-        var weight = new long[degree[n]];
-        var fill = degree[..n].ToArray();
+        if (residualHead.Length < degree[n])
+        {
+            residualHead = new int[degree[n] + degree[n] / 4];
+            residualWeight = new long[residualHead.Length];
+        }
+        var head = residualHead;
+        var weight = residualWeight;
+        var fill = residualFill;
+        Array.Copy(degree, fill, n);
         for (var e = 0; e < arcCount; e++)
         {
             long rc = cost[e] + pi[source[e]] - pi[target[e]];
             if (flow[e] < capacity[e]) { head[fill[source[e]]] = target[e]; weight[fill[source[e]]++] = rc; }
             if (flow[e] > 0) { head[fill[target[e]]] = source[e]; weight[fill[target[e]]++] = -rc; }
         }
-        var dist = new long[n];
-        Array.Fill(dist, long.MaxValue);
-        var done = new bool[n];
-        var queue = new PriorityQueue<int, long>();
+        Array.Fill(dist, long.MaxValue, 0, n);
+        Array.Clear(done, 0, n);
+        var queue = potentialQueue;
+        queue.Clear();
         dist[root] = 0;
         queue.Enqueue(root, 0);
         while (queue.TryDequeue(out var u, out var d))
@@ -178,6 +201,7 @@ sealed class NetworkSimplex
     /// <summary>Pivots made so far (all solves).</summary>
     public long Pivots { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Solve()
     {
         var blockSize = Math.Max(10, (int)(Math.Sqrt(arcCount) * BlockFactor));
@@ -202,6 +226,7 @@ sealed class NetworkSimplex
     long[] candidateCost = [];
     int candidateCount;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool FindEnteringArc(int blockSize)
     {
         var headLength = Math.Max(3, blockSize / 100);
@@ -271,6 +296,7 @@ sealed class NetworkSimplex
     }
 
     /// <summary>Moves the <paramref name="keep"/> candidates of least reduced cost to the front (a max-heap over the front).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void SelectSmallest(int keep)
     {
         if (keep >= candidateCount) return;
@@ -284,6 +310,7 @@ sealed class NetworkSimplex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void SiftDown(int i, int size)
     {
         while (true)
@@ -298,6 +325,7 @@ sealed class NetworkSimplex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void FindJoinNode()
     {
         int u = source[inArc], v = target[inArc];
@@ -309,6 +337,7 @@ sealed class NetworkSimplex
         join = u;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool FindLeavingArc()
     {
         int first, second;
@@ -343,6 +372,7 @@ sealed class NetworkSimplex
         return result != 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ChangeFlow(bool change)
     {
         if (delta > 0)
@@ -363,6 +393,7 @@ sealed class NetworkSimplex
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UpdateTreeStructure()
     {
         var oldRevThread = revThread[uOut];
@@ -451,6 +482,7 @@ sealed class NetworkSimplex
         for (var u = vOut; u != join; u = parent[u]) succNum[u] -= oldSuccNum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UpdatePotential()
     {
         var sigma = pi[vIn] - pi[uIn] - predDir[uIn] * cost[inArc];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Grassroots.Matching;
 
 /// <summary>
@@ -230,15 +232,27 @@ public static class PlanCertificate
         _ => "队员",
     };
 
-    /// <summary>One region's villages and prices, for the checks that run unit by unit.</summary>
+    /// <summary>
+    /// One region's villages and prices, for the checks that run unit by unit. The villages are grouped in cells of a
+    /// latitude–longitude grid, each with a ball (in unit vectors) that holds all its villages, so that a whole cell can be
+    /// settled by one chord bound when even its best slot is too far to be worth anything.
+    /// </summary>
     sealed class RegionCheck
     {
+        const int PerCell = 16;
         readonly DispatchInstance instance;
         readonly DispatchPrices prices;
         readonly DispatchWeights weights;
         readonly int[] villages;
         readonly double[] x, y, z;
+        readonly int[] villageCounty, villageLine;
+        readonly Dictionary<string, int> counties = new(StringComparer.Ordinal);
         readonly int[] fsCap, speakerCap, memberCap;
+        readonly int cellCount;
+        readonly int[] cellStart, cellVillage;
+        readonly double[] cx, cy, cz, radius;
+        /// <summary>Per cell, kind and village line: the most a slot of that kind is worth above its price there.</summary>
+        readonly Int128[] cellBest;
 
         public RegionCheck(DispatchInstance instance, DispatchPrices prices, DispatchWeights weights, List<int> villages, int[] fsCap, int[] speakerCap, int[] memberCap)
         {
@@ -249,14 +263,86 @@ public static class PlanCertificate
             this.fsCap = fsCap;
             this.speakerCap = speakerCap;
             this.memberCap = memberCap;
-            x = new double[this.villages.Length];
-            y = new double[this.villages.Length];
-            z = new double[this.villages.Length];
-            for (var i = 0; i < this.villages.Length; i++)
+            var n = this.villages.Length;
+            x = new double[n];
+            y = new double[n];
+            z = new double[n];
+            villageCounty = new int[n];
+            villageLine = new int[n];
+            for (var i = 0; i < n; i++)
             {
                 var v = instance.Villages[this.villages[i]];
                 (x[i], y[i], z[i]) = Point(v.Latitude, v.Longitude);
+                if (!counties.TryGetValue(v.County, out villageCounty[i])) counties[v.County] = villageCounty[i] = counties.Count;
+                villageLine[i] = (int)v.Line;
             }
+
+            // Cells: a grid of about PerCell villages each over the region's bounding box.
+            var lat = this.villages.Select(v => instance.Villages[v].Latitude).ToArray();
+            var lon = this.villages.Select(v => instance.Villages[v].Longitude).ToArray();
+            double minLat = n > 0 ? lat.Min() : 0, minLon = n > 0 ? lon.Min() : 0;
+            var lonScale = n > 0 ? Math.Max(0.05, Math.Cos(lat.Average() * Math.PI / 180)) : 1;
+            var height = Math.Max(1e-6, (n > 0 ? lat.Max() : 0) - minLat);
+            var width = Math.Max(1e-6, ((n > 0 ? lon.Max() : 0) - minLon) * lonScale);
+            var side = Math.Max(1e-4, Math.Sqrt(height * width * PerCell / Math.Max(1, n)));
+            var cols = (int)(width / side) + 1;
+            var rows = (int)(height / side) + 1;
+            var cellOf = new int[n];
+            var index = new Dictionary<int, int>();
+            for (var i = 0; i < n; i++)
+            {
+                var key = Math.Clamp((int)((lat[i] - minLat) / side), 0, rows - 1) * cols + Math.Clamp((int)((lon[i] - minLon) * lonScale / side), 0, cols - 1);
+                if (!index.TryGetValue(key, out cellOf[i])) index[key] = cellOf[i] = index.Count;
+            }
+            cellCount = index.Count;
+            cellStart = new int[cellCount + 1];
+            foreach (var c in cellOf) cellStart[c + 1]++;
+            for (var c = 0; c < cellCount; c++) cellStart[c + 1] += cellStart[c];
+            cellVillage = new int[n];
+            var fill = cellStart[..cellCount];
+            for (var i = 0; i < n; i++) cellVillage[fill[cellOf[i]]++] = i;
+            cx = new double[cellCount]; cy = new double[cellCount]; cz = new double[cellCount]; radius = new double[cellCount];
+            cellBest = new Int128[cellCount * 15];
+            Array.Fill(cellBest, Int128.MinValue);
+            for (var c = 0; c < cellCount; c++)
+            {
+                for (var t = cellStart[c]; t < cellStart[c + 1]; t++) { var i = cellVillage[t]; cx[c] += x[i]; cy[c] += y[i]; cz[c] += z[i]; }
+                var count = cellStart[c + 1] - cellStart[c];
+                cx[c] /= count; cy[c] /= count; cz[c] /= count;
+                double r = 0;
+                for (var t = cellStart[c]; t < cellStart[c + 1]; t++)
+                {
+                    var i = cellVillage[t];
+                    r = Math.Max(r, Math.Sqrt((x[i] - cx[c]) * (x[i] - cx[c]) + (y[i] - cy[c]) * (y[i] - cy[c]) + (z[i] - cz[c]) * (z[i] - cz[c])));
+                    for (var kind = 0; kind < 3; kind++)
+                    {
+                        var value = SlotValue(kind, this.villages[i]);
+                        ref var best = ref cellBest[c * 15 + kind * 5 + villageLine[i]];
+                        if (value > best) best = value;
+                    }
+                }
+                radius[c] = r * (1 + 1e-9) + 1e-12;
+            }
+        }
+
+        /// <summary>What a slot of the kind in the village is worth above its price; −∞ when the village has no such slot.</summary>
+        Int128 SlotValue(int kind, int v)
+        {
+            var (cap, price, worth) = kind switch
+            {
+                0 => (fsCap[v], prices.FirstSecretarySlots[v], (Int128)weights.FirstSecretaryWeight + weights.SlotWeight),
+                1 => (speakerCap[v], prices.SpeakerSlots[v], (Int128)weights.SlotWeight),
+                _ => (memberCap[v], prices.MemberSlots[v], (Int128)weights.SlotWeight),
+            };
+            return cap > 0 ? worth - price : Int128.MinValue;
+        }
+
+        /// <summary>Bounds on the chord from a point to any village of the cell (unit vectors, widened for rounding).</summary>
+        (double AtLeast, double AtMost) CellChord(int c, double px, double py, double pz)
+        {
+            double dx = px - cx[c], dy = py - cy[c], dz = pz - cz[c];
+            var d = Math.Sqrt(dx * dx + dy * dy + dz * dz);
+            return (Math.Max(0, d * (1 - 1e-12) - radius[c]), d * (1 + 1e-12) + radius[c]);
         }
 
         static (double, double, double) Point(double latitude, double longitude)
@@ -266,23 +352,42 @@ public static class PlanCertificate
             return (Math.Cos(lat) * Math.Cos(lon), Math.Cos(lat) * Math.Sin(lon), Math.Sin(lat));
         }
 
+        int CountyOf(int unit) => counties.TryGetValue(instance.Units[unit].County, out var c) ? c : -1;
+
         bool Allowed(int unit, int village) => instance.Units[unit].County != instance.Villages[village].County;
 
         /// <summary>An upper bound on the cost of any allowed placement from the unit: the farthest chord's arc, plus the mismatch.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public long WorstCostAtMost(int unit)
         {
             var u = instance.Units[unit];
             var (ux, uy, uz) = Point(u.Latitude, u.Longitude);
+            var home = CountyOf(unit);
+            // The farthest allowed village: a cell whose farthest point is nearer than a village already found can hold none.
             double far = -1;
-            for (var i = 0; i < villages.Length; i++)
+            for (var c = 0; c < cellCount; c++)
             {
-                if (!Allowed(unit, villages[i])) continue;
-                double dx = ux - x[i], dy = uy - y[i], dz = uz - z[i];
-                far = Math.Max(far, Math.Sqrt(dx * dx + dy * dy + dz * dz));
+                var i = cellVillage[cellStart[c]];
+                if (villageCounty[i] != home) far = Math.Max(far, Chord(ux, uy, uz, i));
+            }
+            for (var c = 0; c < cellCount; c++)
+            {
+                if (CellChord(c, ux, uy, uz).AtMost <= far) continue;
+                for (var t = cellStart[c]; t < cellStart[c + 1]; t++)
+                {
+                    var i = cellVillage[t];
+                    if (villageCounty[i] != home) far = Math.Max(far, Chord(ux, uy, uz, i));
+                }
             }
             if (far < 0) return 0;
             var km = 2 * Haversine.EarthRadiusKm * Math.Asin(Math.Min(1.0, far / 2 * (1 + 1e-12) + 1e-12)) + 1e-7;
             return instance.MismatchCost + DispatchInstance.RoundHalfAwayFromZero(instance.PerKmCost * km);
+        }
+
+        double Chord(double ux, double uy, double uz, int i)
+        {
+            double dx = ux - x[i], dy = uy - y[i], dz = uz - z[i];
+            return Math.Sqrt(dx * dx + dy * dy + dz * dz);
         }
 
         /// <summary>The exact worst cost of any allowed placement from the unit (mismatch counted wherever it may apply).</summary>
@@ -297,6 +402,7 @@ public static class PlanCertificate
         }
 
         /// <summary>Counts the allowed pairs of the unit's free cadres whose prices fall below their worth.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public long Violations(int unit, List<int> freeCadres, Dictionary<int, HashSet<int>> forbidden)
         {
             // Least price per slot kind (0 first secretary, 1 speaker, 2 member) and village line, over ordinary cadres.
@@ -315,42 +421,72 @@ public static class PlanCertificate
                     least[10 + line] = Math.Min(least[10 + line], p);
                 }
             }
+            // For the cell bound: the least price per kind and village line over every free cadre, single ones included.
+            var leastAll = (long[])least.Clone();
+            foreach (var c in singles)
+            {
+                var cadre = instance.Cadres[c];
+                for (var l = 0; l < 5; l++)
+                {
+                    var p = prices.Cadres[c] + (DispatchInstance.Mismatches(cadre.Line, (WorkLine)l) ? instance.MismatchCost : 0);
+                    if (cadre.FirstSecretaryEligible) leastAll[l] = Math.Min(leastAll[l], p);
+                    if (cadre.Speaker) leastAll[5 + l] = Math.Min(leastAll[5 + l], p);
+                    leastAll[10 + l] = Math.Min(leastAll[10 + l], p);
+                }
+            }
             var u = instance.Units[unit];
             var (ux, uy, uz) = Point(u.Latitude, u.Longitude);
+            var home = CountyOf(unit);
             long violations = 0;
-            for (var i = 0; i < villages.Length; i++)
+            for (var cell = 0; cell < cellCount; cell++)
             {
-                var v = villages[i];
-                if (!Allowed(unit, v)) continue;
-                var village = instance.Villages[v];
-                var line = (int)village.Line;
-                // Each kind's condition: distance cost ≥ worth − slot price − least cadre price (with mismatch).
-                Span<Int128> need = [Need(0, v, line, least), Need(1, v, line, least), Need(2, v, line, least)];
-                Int128 most = Int128.Max(need[0], Int128.Max(need[1], need[2]));
-                if (singles.Count == 0)
+                // The most any pair of the unit with a village of this cell could be worth above its prices, before distance.
+                Int128 cellMost = Int128.MinValue;
+                for (var h = 0; h < 15; h++)
                 {
-                    if (most <= 0) continue;
-                    if (instance.PerKmCost > 0 && most < long.MaxValue)
+                    if (cellBest[cell * 15 + h] == Int128.MinValue || leastAll[h] == long.MaxValue) continue;
+                    cellMost = Int128.Max(cellMost, cellBest[cell * 15 + h] - leastAll[h]);
+                }
+                if (cellMost <= 0) continue;
+                if (instance.PerKmCost > 0 && cellMost < long.MaxValue)
+                {
+                    var kmAtLeast = Haversine.EarthRadiusKm * CellChord(cell, ux, uy, uz).AtLeast * (1 - 1e-12) - 1e-7;
+                    if (instance.PerKmCost * kmAtLeast >= (double)cellMost - 0.5) continue;
+                }
+                for (var t = cellStart[cell]; t < cellStart[cell + 1]; t++)
+                {
+                    var i = cellVillage[t];
+                    if (villageCounty[i] == home) continue;
+                    var v = villages[i];
+                    var village = instance.Villages[v];
+                    var vLine = villageLine[i];
+                    // Each kind's condition: distance cost ≥ worth − slot price − least cadre price (with mismatch).
+                    Span<Int128> need = [Need(0, v, vLine, least), Need(1, v, vLine, least), Need(2, v, vLine, least)];
+                    Int128 most = Int128.Max(need[0], Int128.Max(need[1], need[2]));
+                    if (singles.Count == 0)
                     {
-                        double dx = ux - x[i], dy = uy - y[i], dz = uz - z[i];
-                        var kmAtLeast = Haversine.EarthRadiusKm * Math.Sqrt(dx * dx + dy * dy + dz * dz) * (1 - 1e-12) - 1e-7;
-                        if (instance.PerKmCost * kmAtLeast >= (double)most - 0.5) continue;
+                        if (most <= 0) continue;
+                        if (instance.PerKmCost > 0 && most < long.MaxValue)
+                        {
+                            var kmAtLeast = Haversine.EarthRadiusKm * Chord(ux, uy, uz, i) * (1 - 1e-12) - 1e-7;
+                            if (instance.PerKmCost * kmAtLeast >= (double)most - 0.5) continue;
+                        }
                     }
-                }
-                var distance = instance.DistanceCost(unit, v);
-                for (var kind = 0; kind < 3; kind++)
-                {
-                    if (need[kind] > distance) violations++;
-                }
-                foreach (var c in singles)
-                {
-                    if (forbidden[c].Contains(v)) continue;
-                    var cadre = instance.Cadres[c];
-                    var cost = distance + (DispatchInstance.Mismatches(cadre.Line, village.Line) ? instance.MismatchCost : 0);
-                    Int128 member = (Int128)weights.SlotWeight - cost;
-                    if (cadre.FirstSecretaryEligible && fsCap[v] > 0 && prices.Cadres[c] + (Int128)prices.FirstSecretarySlots[v] < member + weights.FirstSecretaryWeight) violations++;
-                    if (cadre.Speaker && speakerCap[v] > 0 && prices.Cadres[c] + (Int128)prices.SpeakerSlots[v] < member) violations++;
-                    if (memberCap[v] > 0 && prices.Cadres[c] + (Int128)prices.MemberSlots[v] < member) violations++;
+                    var distance = instance.DistanceCost(unit, v);
+                    for (var kind = 0; kind < 3; kind++)
+                    {
+                        if (need[kind] > distance) violations++;
+                    }
+                    foreach (var c in singles)
+                    {
+                        if (forbidden[c].Contains(v)) continue;
+                        var cadre = instance.Cadres[c];
+                        var cost = distance + (DispatchInstance.Mismatches(cadre.Line, village.Line) ? instance.MismatchCost : 0);
+                        Int128 member = (Int128)weights.SlotWeight - cost;
+                        if (cadre.FirstSecretaryEligible && fsCap[v] > 0 && prices.Cadres[c] + (Int128)prices.FirstSecretarySlots[v] < member + weights.FirstSecretaryWeight) violations++;
+                        if (cadre.Speaker && speakerCap[v] > 0 && prices.Cadres[c] + (Int128)prices.SpeakerSlots[v] < member) violations++;
+                        if (memberCap[v] > 0 && prices.Cadres[c] + (Int128)prices.MemberSlots[v] < member) violations++;
+                    }
                 }
             }
             return violations;

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
+
 namespace Grassroots.Matching;
 
 /// <summary>
-/// Solves one dispatch region: cadre classes → village slot groups → sink, on a sparse network grown by pricing every
-/// dense pair with the simplex's dual prices until none improves the plan.
+/// Solves one dispatch region: cadre classes → hubs (unit, slot kind, village line) → village slot groups → sink, on a
+/// sparse network grown by pricing every dense pair with the simplex's dual prices until none improves the plan.
 /// </summary>
 sealed class RegionSolver
 {
@@ -15,6 +17,10 @@ sealed class RegionSolver
     const int AddedPerClass = 8;
     /// <summary>Improving pairs added per slot group and pricing round, the most improving first.</summary>
     const int AddedPerGroup = 4;
+    /// <summary>Village lines (a village never has the line "other").</summary>
+    const int VillageLines = 5;
+    /// <summary>Hubs of a unit: one per slot kind and village line.</summary>
+    const int HubsPerUnit = 3 * VillageLines;
 
     readonly DispatchSolver.Model model;
     readonly DispatchInstance instance;
@@ -43,7 +49,16 @@ sealed class RegionSolver
     readonly HashSet<int>?[] classForbidden; // global village indices
     readonly int[][] classCadres;
 
+    readonly VillageCells cells;
+    /// <summary>
+    /// Distance costs from unit k to every village in cell order (position in <see cref="VillageCells.Village"/>),
+    /// computed when first needed (−1 until then), so later pricing rounds pay no trigonometry twice.
+    /// </summary>
+    readonly int[]?[] unitDistances;
+
     long a, b;
+    /// <summary>Per pricing worker, the best columns of each slot group (kept from round to round).</summary>
+    GroupBest[] groupBest = [];
 
     public RegionSolver(DispatchSolver.Model model, DispatchSolver.Region region)
     {
@@ -126,6 +141,23 @@ sealed class RegionSolver
         classForbidden = [.. cForbidden];
         classCadres = [.. cCadres];
         classSize = classCadres.Select(x => x.Length).ToArray();
+        cells = new VillageCells(this);
+        unitDistances = new int[]?[units.Length];
+    }
+
+    /// <summary>The distance cost from unit k to the village at position x of the cells' order.</summary>
+    long DistanceAt(int k, int x)
+    {
+        var row = unitDistances[k];
+        if (row is null)
+        {
+            row = unitDistances[k] = new int[villages.Length];
+            Array.Fill(row, -1);
+        }
+        if (row[x] >= 0) return row[x];
+        var d = instance.DistanceCost(units[k], villages[cells.Village[x]]);
+        if (d <= int.MaxValue) row[x] = (int)d;
+        return d;
     }
 
     double Chord(int k, int j)
@@ -138,13 +170,24 @@ sealed class RegionSolver
     public DispatchWeights ComputeWeights()
     {
         var worst = new long[units.Length];
-        Parallel.For(0, units.Length, k =>
+        Parallel.For(0, units.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (k) =>
         {
+            // The farthest allowed village: first a lower bound from one village per cell, then only the cells whose
+            // farthest point lies beyond it.
             double far = -1;
-            for (var j = 0; j < villages.Length; j++)
+            for (var cell = 0; cell < cells.Count; cell++)
             {
-                if (vCounty[j] == uCounty[k]) continue;
-                far = Math.Max(far, Chord(k, j));
+                var j = cells.Village[cells.Start[cell]];
+                if (vCounty[j] != uCounty[k]) far = Math.Max(far, Chord(k, j));
+            }
+            for (var cell = 0; cell < cells.Count; cell++)
+            {
+                if (cells.ChordAtMost(cell, ux[k], uy[k], uz[k]) <= far) continue;
+                for (var x = cells.Start[cell]; x < cells.Start[cell + 1]; x++)
+                {
+                    var j = cells.Village[x];
+                    if (vCounty[j] != uCounty[k]) far = Math.Max(far, Chord(k, j));
+                }
             }
             worst[k] = far < 0 ? 0 : instance.MismatchCost + DispatchInstance.RoundHalfAwayFromZero(instance.PerKmCost * DispatchSolver.KilometresAtMost(far)) + 1;
         });
@@ -155,7 +198,7 @@ sealed class RegionSolver
             b = checked(sum + 1);
             a = checked(b * (slotTotal + 1L));
             // Potentials are sums along tree paths: at most (nodes) × the largest arc cost.
-            _ = checked(checked(a + b) * (classCount + 3L * villages.Length + 2) * 4);
+            _ = checked(checked(a + b) * (classCount + (long)units.Length * HubsPerUnit + 3L * villages.Length + 2) * 4);
         }
         catch (OverflowException)
         {
@@ -178,6 +221,7 @@ sealed class RegionSolver
         if (Trace) Console.Error.WriteLine(FormattableString.Invariant($"[{region.Name}] {watch.Elapsed.TotalMilliseconds,8:F1} ms {what}"));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DispatchWeights Solve(int[] slotOf, long[] cadrePrices, long[] fsPrices, long[] speakerPrices, long[] memberPrices)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -185,14 +229,36 @@ sealed class RegionSolver
         Log(watch, $"weights; {classCount} classes, {units.Length} units, {villages.Length} villages");
         var n = villages.Length;
 
-        // Nodes: classes 0..C−1, slot groups C.., the sink is the root.
-        var groupNode = new int[3 * n];
+        // Nodes: classes 0..C−1, then hubs, then slot groups; the sink is the root. A hub (unit, kind, village line)
+        // gathers the unit's ordinary classes that may fill that kind of slot, each paying its mismatch with the line on
+        // the way in, and sends them on to the villages of that line at the distance cost: one arc per unit, village and
+        // kind instead of one per class. Classes with forbidden pairs go straight to the slot groups.
+        var hubNode = new int[units.Length * HubsPerUnit];
+        Array.Fill(hubNode, -1);
         var nodeCount = classCount;
+        for (var c = 0; c < classCount; c++)
+        {
+            if (classForbidden[c] is not null) continue;
+            var k = classUnit[c];
+            for (var kind = 0; kind < 3; kind++)
+            {
+                if (!Eligible(c, kind)) continue;
+                for (var line = 0; line < VillageLines; line++)
+                {
+                    ref var h = ref hubNode[k * HubsPerUnit + kind * VillageLines + line];
+                    if (h < 0) h = nodeCount++;
+                }
+            }
+        }
+        var firstGroupNode = nodeCount;
+        var groupNode = new int[3 * n];
         for (var g = 0; g < 3 * n; g++) groupNode[g] = capacity[g] > 0 ? nodeCount++ : -1;
-        var groupOfNode = new int[nodeCount - classCount];
-        for (var g = 0; g < 3 * n; g++) if (groupNode[g] >= 0) groupOfNode[groupNode[g] - classCount] = g;
+        var groupOfNode = new int[nodeCount - firstGroupNode];
+        for (var g = 0; g < 3 * n; g++) if (groupNode[g] >= 0) groupOfNode[groupNode[g] - firstGroupNode] = g;
+        var hubOfNode = new int[firstGroupNode - classCount];
+        for (var i = 0; i < hubNode.Length; i++) if (hubNode[i] >= 0) hubOfNode[hubNode[i] - classCount] = i;
 
-        var simplex = new NetworkSimplex(nodeCount, nodeCount + classCount * 64);
+        var simplex = new NetworkSimplex(nodeCount, nodeCount * 8);
         var sink = simplex.Root;
         var rootArc = new int[nodeCount];
         var supply = new long[nodeCount];
@@ -201,9 +267,27 @@ sealed class RegionSolver
             rootArc[c] = simplex.AddArc(c, sink, NetworkSimplex.Infinite, 0);
             supply[c] = classSize[c];
         }
+        // A hub's own arc to the sink is a longer way of leaving its cadres unplaced (it costs their mismatch), never
+        // better than the class's own; it only lets the hub start in the tree.
+        for (var node = classCount; node < firstGroupNode; node++) rootArc[node] = simplex.AddArc(node, sink, NetworkSimplex.Infinite, 0);
         for (var g = 0; g < 3 * n; g++)
         {
             if (groupNode[g] >= 0) rootArc[groupNode[g]] = simplex.AddArc(groupNode[g], sink, capacity[g], 0);
+        }
+        var firstHubArc = simplex.ArcCount;
+        for (var c = 0; c < classCount; c++)
+        {
+            if (classForbidden[c] is not null) continue;
+            var k = classUnit[c];
+            for (var kind = 0; kind < 3; kind++)
+            {
+                if (!Eligible(c, kind)) continue;
+                for (var line = 0; line < VillageLines; line++)
+                {
+                    var mismatch = DispatchInstance.Mismatches((WorkLine)classLine[c], (WorkLine)line) ? instance.MismatchCost : 0;
+                    simplex.AddArc(c, hubNode[k * HubsPerUnit + kind * VillageLines + line], NetworkSimplex.Infinite, mismatch);
+                }
+            }
         }
         var firstPlacementArc = simplex.ArcCount;
         simplex.Start(rootArc, supply);
@@ -213,53 +297,114 @@ sealed class RegionSolver
         var candidates = Flood();
         var distance = new long[units.Length][];
         Parallel.For(0, units.Length, k => distance[k] = candidates[k].Select(j => instance.DistanceCost(units[k], villages[j])).ToArray());
-        for (var k = 0; k < units.Length; k++)
+        void AddCandidates()
         {
-            for (var c = classStart[k]; c < classStart[k + 1]; c++)
+            for (var k = 0; k < units.Length; k++)
             {
-                var banned = classForbidden[c];
                 for (var i = 0; i < candidates[k].Length; i++)
                 {
                     var j = candidates[k][i];
-                    if (banned is not null && banned.Contains(villages[j])) continue;
-                    var cost = distance[k][i] + Mismatch(c, j);
                     for (var kind = 0; kind < 3; kind++)
                     {
                         var node = groupNode[3 * j + kind];
-                        if (node >= 0 && Eligible(c, kind)) simplex.AddArc(c, node, NetworkSimplex.Infinite, cost - Worth(kind));
+                        var hub = hubNode[k * HubsPerUnit + kind * VillageLines + vLine[j]];
+                        if (node >= 0 && hub >= 0) simplex.AddArc(hub, node, NetworkSimplex.Infinite, distance[k][i] - Worth(kind));
                     }
+                }
+                for (var c = classStart[k]; c < classStart[k + 1]; c++)
+                {
+                    if (classForbidden[c] is not { } banned) continue;
+                    for (var i = 0; i < candidates[k].Length; i++)
+                    {
+                        var j = candidates[k][i];
+                        if (banned.Contains(villages[j])) continue;
+                        var cost = distance[k][i] + Mismatch(c, j);
+                        for (var kind = 0; kind < 3; kind++)
+                        {
+                            var node = groupNode[3 * j + kind];
+                            if (node >= 0 && Eligible(c, kind)) simplex.AddArc(c, node, NetworkSimplex.Infinite, cost - Worth(kind));
+                        }
+                    }
+                }
+            }
+            Log(watch, $"candidates added: {nodeCount} nodes, {simplex.ArcCount} arcs");
+        }
+
+        // Solve, price every dense pair, add the improving ones, repeat.
+        var classPrice = new long[classCount];
+        var hubPrice = new long[hubNode.Length];
+        var groupPrice = new long[3 * n];
+        TimeSpan simplexTime = default, potentialTime = default, pricingTime = default, pricingCpu = default, simplexCpu = default;
+        var rounds = 0;
+        void SolveAndPrice()
+        {
+            while (true)
+            {
+                var stage = watch.Elapsed;
+                var before = Trace ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
+                simplex.Solve();
+                simplexTime += watch.Elapsed - stage;
+                if (Trace) simplexCpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - before;
+                Log(watch, $"simplex: {simplex.Pivots} pivots so far, {simplex.ArcCount} arcs");
+                stage = watch.Elapsed;
+                var potential = simplex.LargestPotentials();
+                potentialTime += watch.Elapsed - stage;
+                Log(watch, "largest potentials");
+                stage = watch.Elapsed;
+                var cpu = Trace ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
+                rounds++;
+                for (var c = 0; c < classCount; c++) classPrice[c] = potential[c];
+                for (var h = 0; h < hubNode.Length; h++) hubPrice[h] = hubNode[h] >= 0 ? potential[hubNode[h]] : long.MaxValue;
+                for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -potential[groupNode[g]]) : 0;
+                var improving = Price(classPrice, hubPrice, groupPrice, groupNode);
+                pricingTime += watch.Elapsed - stage;
+                if (Trace) pricingCpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                Log(watch, $"pricing: {improving.Count} improving pairs");
+                if (improving.Count == 0) break;
+                foreach (var (from, j, kind, cost) in improving)
+                {
+                    var node = from >= 0 ? from : hubNode[~from];
+                    simplex.AddArc(node, groupNode[3 * j + kind], NetworkSimplex.Infinite, cost - Worth(kind));
                 }
             }
         }
 
-        Log(watch, $"initial network {simplex.ArcCount} arcs");
-        // Solve, price every dense pair, add the improving ones, repeat.
-        var classPrice = new long[classCount];
-        var groupPrice = new long[3 * n];
-        while (true)
-        {
-            simplex.Solve();
-            Log(watch, $"simplex: {simplex.Pivots} pivots so far, {simplex.ArcCount} arcs");
-            var potential = simplex.LargestPotentials();
-            Log(watch, "largest potentials");
-            for (var c = 0; c < classCount; c++) classPrice[c] = potential[c];
-            for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -potential[groupNode[g]]) : 0;
-            var improving = Price(classPrice, groupPrice, groupNode);
-            Log(watch, $"pricing: {improving.Count} improving pairs");
-            if (improving.Count == 0) break;
-            foreach (var (c, j, kind, cost) in improving) simplex.AddArc(c, groupNode[3 * j + kind], NetworkSimplex.Infinite, cost - Worth(kind));
-        }
+        AddCandidates();
+        SolveAndPrice();
 
-        // Read the flow: each class's cadres, in order, fill the groups its flow reaches.
+        // Read the flow. Each hub passes on the cadres its classes send it, in class order; each class's cadres, in
+        // order, fill the groups its flow reaches.
         var next = new int[classCount];
+        var hubInflow = new List<(int Class, long Count)>[firstGroupNode - classCount];
+        for (var e = firstHubArc; e < firstPlacementArc; e++)
+        {
+            var f = simplex.Flow(e);
+            if (f == 0) continue;
+            var h = simplex.Target(e) - classCount;
+            (hubInflow[h] ??= []).Add((simplex.Source(e), f));
+        }
+        var hubCursor = new int[hubInflow.Length];
         for (var e = firstPlacementArc; e < simplex.ArcCount; e++)
         {
             var f = simplex.Flow(e);
             if (f == 0) continue;
-            var c = simplex.Source(e);
-            var g = groupOfNode[simplex.Target(e) - classCount];
+            var from = simplex.Source(e);
+            var g = groupOfNode[simplex.Target(e) - firstGroupNode];
             var slot = 3 * villages[g / 3] + g % 3;
-            for (var i = 0; i < f; i++) slotOf[classCadres[c][next[c]++]] = slot;
+            if (from < classCount)
+            {
+                for (var i = 0; i < f; i++) slotOf[classCadres[from][next[from]++]] = slot;
+                continue;
+            }
+            var inflow = hubInflow[from - classCount];
+            for (var i = 0; i < f; i++)
+            {
+                ref var cursor = ref hubCursor[from - classCount];
+                while (inflow[cursor].Count == 0) cursor++;
+                var c = inflow[cursor].Class;
+                inflow[cursor] = (c, inflow[cursor].Count - 1);
+                slotOf[classCadres[c][next[c]++]] = slot;
+            }
         }
         for (var c = 0; c < classCount; c++)
         {
@@ -271,6 +416,8 @@ sealed class RegionSolver
             speakerPrices[villages[j]] = groupPrice[3 * j + Speaker];
             memberPrices[villages[j]] = groupPrice[3 * j + Member];
         }
+        Log(watch, FormattableString.Invariant(
+            $"done: simplex {simplexTime.TotalMilliseconds:F0} ms, {simplexCpu.TotalMilliseconds:F0} ms of processor time ({simplex.Pivots} pivots), potentials {potentialTime.TotalMilliseconds:F0} ms, pricing {pricingTime.TotalMilliseconds:F0} ms, {pricingCpu.TotalMilliseconds:F0} ms of processor time ({rounds} rounds)"));
         return weights;
     }
 
@@ -280,6 +427,7 @@ sealed class RegionSolver
     /// member room for the others, a fifth more than it needs). Co-located units thus reach out as far as their numbers
     /// require, instead of all asking for the same few villages. Only the starting network depends on this.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int[][] Flood()
     {
         var grid = new VillageGrid(this);
@@ -394,6 +542,7 @@ sealed class RegionSolver
                 return true;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             void Fill(int r)
             {
                 ring.Clear();
@@ -420,91 +569,261 @@ sealed class RegionSolver
     }
 
     /// <summary>
-    /// Dense pairs (class, village, slot kind) whose worth exceeds the class's price plus the group's price, with their
-    /// cost: for each class the <see cref="AddedPerClass"/> most improving. None means the prices prove the flow optimal
-    /// over every allowed pair.
+    /// Dense pairs whose worth exceeds the prices of their ends, with their arc cost: (hub, village, kind) for ordinary
+    /// classes — the hub written as ~(unit × <see cref="HubsPerUnit"/> + kind × 5 + line) — and (class, village, kind)
+    /// for classes with forbidden pairs. For each hub or such class the <see cref="AddedPerClass"/> most improving, for
+    /// each slot group the <see cref="AddedPerGroup"/> most improving. None means the prices prove the flow optimal over
+    /// every allowed pair: every class's price plus its mismatch is at least its hub's price.
     /// </summary>
-    List<(int Class, int Village, int Kind, long Cost)> Price(long[] classPrice, long[] groupPrice, int[] groupNode)
+    List<(int From, int Village, int Kind, long Cost)> Price(long[] classPrice, long[] hubPrice, long[] groupPrice, int[] groupNode)
     {
         var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, units.Length));
-        var perClass = new List<(int Class, int Village, int Kind, long Cost)>[workers];
-        var perGroup = new GroupBest[workers];
+        var perSource = new List<(int From, int Village, int Kind, long Cost)>[workers];
+        if (groupBest.Length != workers)
+        {
+            groupBest = new GroupBest[workers];
+            for (var w = 0; w < workers; w++) groupBest[w] = new GroupBest(3 * villages.Length, AddedPerGroup);
+        }
+        var perGroup = groupBest;
         var perKm = instance.PerKmCost;
-        var mismatchCost = instance.MismatchCost;
-        Parallel.For(0, workers, w =>
+        var cellBest = cells.BestSlotValues(this, groupPrice, groupNode);
+        Parallel.For(0, workers, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (w) =>
         {
             var top = new TopGains(AddedPerClass);
-            var best = perGroup[w] = new GroupBest(3 * villages.Length, AddedPerGroup);
-            var chosen = perClass[w] = [];
-            var least = new long[3 * 6];
+            var best = perGroup[w];
+            best.Clear();
+            var chosen = perSource[w] = [];
+            var singles = new List<int>();
+            var least = new long[HubsPerUnit];
             for (var k = w; k < units.Length; k += workers)
             {
-                // For each kind and village line: the least class price (plus mismatch) among this unit's ordinary classes.
-                Array.Fill(least, long.MaxValue);
-                var hasSingles = false;
-                var first = classStart[k];
-                top.Reset(classStart[k + 1] - first);
-                for (var c = first; c < classStart[k + 1]; c++)
+                var hubs = k * HubsPerUnit;
+                singles.Clear();
+                for (var c = classStart[k]; c < classStart[k + 1]; c++) if (classForbidden[c] is not null) singles.Add(c);
+                // The least price, with mismatch, any source of the unit asks per kind and village line.
+                for (var h = 0; h < HubsPerUnit; h++) least[h] = hubPrice[hubs + h];
+                foreach (var c in singles)
                 {
-                    if (classForbidden[c] is not null) { hasSingles = true; continue; }
-                    for (var line = 0; line < 5; line++)
+                    for (var kind = 0; kind < 3; kind++)
                     {
-                        var p = classPrice[c] + (DispatchInstance.Mismatches((WorkLine)classLine[c], (WorkLine)line) ? mismatchCost : 0);
-                        for (var kind = 0; kind < 3; kind++)
+                        if (!Eligible(c, kind)) continue;
+                        for (var line = 0; line < VillageLines; line++)
                         {
-                            if (Eligible(c, kind) && p < least[kind * 6 + line]) least[kind * 6 + line] = p;
+                            var mismatch = DispatchInstance.Mismatches((WorkLine)classLine[c], (WorkLine)line) ? instance.MismatchCost : 0;
+                            least[kind * VillageLines + line] = Math.Min(least[kind * VillageLines + line], classPrice[c] + mismatch);
                         }
                     }
                 }
-                for (var j = 0; j < villages.Length; j++)
+                // Sources of this unit: its hubs 0..14, then its single classes.
+                top.Reset(HubsPerUnit + singles.Count);
+                for (var cell = 0; cell < cells.Count; cell++)
                 {
+                    // No village of the cell can gain anything when even the nearest point of its ball is too far.
+                    long most = long.MinValue;
+                    for (var h = 0; h < HubsPerUnit; h++)
+                    {
+                        var v = cellBest[cell * HubsPerUnit + h];
+                        if (v != long.MinValue && least[h] != long.MaxValue) most = Math.Max(most, v - least[h]);
+                    }
+                    if (most <= 0) continue;
+                    if (perKm > 0 && most - perKm * DispatchSolver.KilometresAtLeast(cells.ChordAtLeast(cell, ux[k], uy[k], uz[k])) + 0.5 <= 0) continue;
+                    for (var x = cells.Start[cell]; x < cells.Start[cell + 1]; x++)
+                    {
+                    var j = cells.Village[x];
                     if (vCounty[j] == uCounty[k]) continue;
-                    // The largest gain any class of the unit could make here before paying the distance.
-                    long threshold = long.MinValue;
-                    long floor = top.Floor;
+                    if (singles.Count == 0)
+                    {
+                        // Skip the village when no hub could gain here more than what its own list and the slot group's
+                        // list already hold, even at the least distance the chord allows.
+                        var near = perKm > 0 ? perKm * DispatchSolver.KilometresAtLeast(Chord(k, j)) - 0.5 : 0;
+                        var worth = false;
+                        for (var kind = 0; kind < 3 && !worth; kind++)
+                        {
+                            if (groupNode[3 * j + kind] < 0) continue;
+                            var hub = kind * VillageLines + vLine[j];
+                            var p = least[hub];
+                            if (p == long.MaxValue) continue;
+                            var floor = Math.Min(top.FloorOf(hub), best.Floor(3 * j + kind));
+                            var before = Worth(kind) - groupPrice[3 * j + kind] - p;
+                            worth = before > floor && before - near > floor;
+                        }
+                        if (!worth) continue;
+                    }
+                    var distanceCost = DistanceAt(k, x);
                     for (var kind = 0; kind < 3; kind++)
                     {
                         if (groupNode[3 * j + kind] < 0) continue;
-                        var l = least[kind * 6 + vLine[j]];
-                        if (l != long.MaxValue) threshold = Math.Max(threshold, Worth(kind) - groupPrice[3 * j + kind] - l);
-                        floor = Math.Min(floor, best.Floor(3 * j + kind));
+                        var hub = kind * VillageLines + vLine[j];
+                        var p = hubPrice[hubs + hub];
+                        if (p == long.MaxValue) continue;
+                        var gain = Worth(kind) - distanceCost - p - groupPrice[3 * j + kind];
+                        if (gain <= 0) continue;
+                        top.Offer(hub, gain, j, kind, distanceCost);
+                        best.Offer(3 * j + kind, gain, ~(hubs + hub), distanceCost);
                     }
-                    if (!hasSingles)
+                    for (var s = 0; s < singles.Count; s++)
                     {
-                        if (threshold <= floor) continue;
-                        if (perKm > 0 && threshold - perKm * DispatchSolver.KilometresAtLeast(Chord(k, j)) + 0.5 <= floor) continue;
-                    }
-                    var distanceCost = instance.DistanceCost(units[k], villages[j]);
-                    for (var c = first; c < classStart[k + 1]; c++)
-                    {
-                        if (classForbidden[c] is { } banned && banned.Contains(villages[j])) continue;
+                        var c = singles[s];
+                        if (classForbidden[c]!.Contains(villages[j])) continue;
                         var cost = distanceCost + Mismatch(c, j);
                         for (var kind = 0; kind < 3; kind++)
                         {
                             if (groupNode[3 * j + kind] < 0 || !Eligible(c, kind)) continue;
                             var gain = Worth(kind) - cost - classPrice[c] - groupPrice[3 * j + kind];
                             if (gain <= 0) continue;
-                            top.Offer(c - first, gain, j, kind, cost);
+                            top.Offer(HubsPerUnit + s, gain, j, kind, cost);
                             best.Offer(3 * j + kind, gain, c, cost);
                         }
                     }
+                    }
                 }
-                chosen.AddRange(top.Drain(first));
+                foreach (var (source, village, kind, cost) in top.Drain(0))
+                    chosen.Add((source < HubsPerUnit ? ~(hubs + source) : singles[source - HubsPerUnit], village, kind, cost));
             }
         });
         // The union of both choices, each pair once.
+        var merged = new List<(long Gain, int From, long Cost)>(AddedPerGroup * workers);
         var result = new List<(int, int, int, long)>();
         var seen = new HashSet<(int, int, int)>();
-        foreach (var list in perClass)
+        foreach (var list in perSource)
         {
-            foreach (var x in list) if (seen.Add((x.Class, x.Village, x.Kind))) result.Add(x);
+            foreach (var x in list) if (seen.Add((x.From, x.Village, x.Kind))) result.Add(x);
         }
         for (var g = 0; g < 3 * villages.Length; g++)
         {
-            var merged = perGroup.SelectMany(b => b.Entries(g)).OrderByDescending(e => e.Gain).Take(AddedPerGroup);
-            foreach (var (_, c, cost) in merged) if (seen.Add((c, g / 3, g % 3))) result.Add((c, g / 3, g % 3, cost));
+            // The workers' lists are each sorted by gain: take the best AddedPerGroup of their union.
+            merged.Clear();
+            foreach (var list in perGroup) list.AddEntries(g, merged);
+            if (merged.Count > AddedPerGroup)
+            {
+                // Largest gain first; among equal gains, the order the workers listed them (as a stable sort keeps it).
+                for (var i = 1; i < merged.Count; i++)
+                {
+                    var x = merged[i];
+                    var k = i - 1;
+                    while (k >= 0 && merged[k].Gain < x.Gain) { merged[k + 1] = merged[k]; k--; }
+                    merged[k + 1] = x;
+                }
+            }
+            for (var i = 0; i < Math.Min(AddedPerGroup, merged.Count); i++)
+            {
+                var (_, from, cost) = merged[i];
+                if (seen.Add((from, g / 3, g % 3))) result.Add((from, g / 3, g % 3, cost));
+            }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The region's villages in cells of a latitude–longitude grid (about <see cref="PerCell"/> each), each cell with the
+    /// ball around the mean of its unit vectors that holds them all, so that one chord bounds the distance from a unit to
+    /// every village of the cell from below.
+    /// </summary>
+    sealed class VillageCells
+    {
+        const int PerCell = 16;
+        public readonly int Count;
+        /// <summary>The most villages in one cell.</summary>
+        public readonly int MaxSize;
+        /// <summary>Villages of cell i: <see cref="Village"/>[Start[i] .. Start[i+1]−1] (local indices).</summary>
+        public readonly int[] Start, Village;
+        readonly double[] cx, cy, cz, radius;
+
+        public VillageCells(RegionSolver owner)
+        {
+            var n = owner.villages.Length;
+            var lat = new double[n];
+            var lon = new double[n];
+            for (var j = 0; j < n; j++)
+            {
+                var v = owner.instance.Villages[owner.villages[j]];
+                lat[j] = v.Latitude;
+                lon[j] = v.Longitude;
+            }
+            double minLat = n > 0 ? lat.Min() : 0, minLon = n > 0 ? lon.Min() : 0;
+            var lonScale = n > 0 ? Math.Max(0.05, Math.Cos(lat.Average() * Math.PI / 180)) : 1;
+            var height = Math.Max(1e-6, (n > 0 ? lat.Max() : 0) - minLat);
+            var width = Math.Max(1e-6, ((n > 0 ? lon.Max() : 0) - minLon) * lonScale);
+            var side = Math.Max(1e-4, Math.Sqrt(height * width * PerCell / Math.Max(1, n)));
+            var rows = (int)(height / side) + 1;
+            var cols = (int)(width / side) + 1;
+            var cellOf = new int[n];
+            var counts = new int[rows * cols + 1];
+            for (var j = 0; j < n; j++)
+            {
+                var r = Math.Clamp((int)((lat[j] - minLat) / side), 0, rows - 1);
+                var c = Math.Clamp((int)((lon[j] - minLon) * lonScale / side), 0, cols - 1);
+                cellOf[j] = r * cols + c;
+                counts[cellOf[j] + 1]++;
+            }
+            // Keep only cells with villages.
+            var renumber = new int[rows * cols];
+            var used = 0;
+            for (var i = 0; i < rows * cols; i++) renumber[i] = counts[i + 1] > 0 ? used++ : -1;
+            Count = used;
+            Start = new int[used + 1];
+            for (var j = 0; j < n; j++) Start[renumber[cellOf[j]] + 1]++;
+            for (var i = 0; i < used; i++) Start[i + 1] += Start[i];
+            Village = new int[n];
+            var fill = Start[..^1].ToArray();
+            for (var j = 0; j < n; j++) Village[fill[renumber[cellOf[j]]]++] = j;
+            for (var i = 0; i < used; i++) MaxSize = Math.Max(MaxSize, Start[i + 1] - Start[i]);
+            cx = new double[used]; cy = new double[used]; cz = new double[used]; radius = new double[used];
+            for (var i = 0; i < used; i++)
+            {
+                double x = 0, y = 0, z = 0;
+                for (var t = Start[i]; t < Start[i + 1]; t++) { var j = Village[t]; x += owner.vx[j]; y += owner.vy[j]; z += owner.vz[j]; }
+                var count = Start[i + 1] - Start[i];
+                cx[i] = x / count; cy[i] = y / count; cz[i] = z / count;
+                double r = 0;
+                for (var t = Start[i]; t < Start[i + 1]; t++)
+                {
+                    var j = Village[t];
+                    double dx = owner.vx[j] - cx[i], dy = owner.vy[j] - cy[i], dz = owner.vz[j] - cz[i];
+                    r = Math.Max(r, Math.Sqrt(dx * dx + dy * dy + dz * dz));
+                }
+                // Widened for rounding: the bound below must never exceed a true chord.
+                radius[i] = r * (1 + 1e-9) + 1e-12;
+            }
+        }
+
+        /// <summary>An upper bound on the chord from the point (x, y, z) to any village of the cell.</summary>
+        public double ChordAtMost(int cell, double x, double y, double z)
+        {
+            double dx = x - cx[cell], dy = y - cy[cell], dz = z - cz[cell];
+            return Math.Sqrt(dx * dx + dy * dy + dz * dz) * (1 + 1e-12) + radius[cell];
+        }
+
+        /// <summary>A lower bound on the chord from the point (x, y, z) to any village of the cell.</summary>
+        public double ChordAtLeast(int cell, double x, double y, double z)
+        {
+            double dx = x - cx[cell], dy = y - cy[cell], dz = z - cz[cell];
+            return Math.Max(0, Math.Sqrt(dx * dx + dy * dy + dz * dz) * (1 - 1e-12) - radius[cell]);
+        }
+
+        /// <summary>
+        /// Per cell and hub index (kind × 5 + line), the most a slot group of that kind in a village of that line in the
+        /// cell is worth above its price; <see cref="long.MinValue"/> where there is none.
+        /// </summary>
+        public long[] BestSlotValues(RegionSolver owner, long[] groupPrice, int[] groupNode)
+        {
+            var best = new long[Count * HubsPerUnit];
+            Array.Fill(best, long.MinValue);
+            for (var i = 0; i < Count; i++)
+            {
+                for (var t = Start[i]; t < Start[i + 1]; t++)
+                {
+                    var j = Village[t];
+                    for (var kind = 0; kind < 3; kind++)
+                    {
+                        if (groupNode[3 * j + kind] < 0) continue;
+                        ref var b = ref best[i * HubsPerUnit + kind * VillageLines + owner.vLine[j]];
+                        b = Math.Max(b, owner.Worth(kind) - groupPrice[3 * j + kind]);
+                    }
+                }
+            }
+            return best;
+        }
     }
 
     /// <summary>Per slot group, the few classes of largest gain seen so far.</summary>
@@ -518,6 +837,7 @@ sealed class RegionSolver
         /// <summary>Gains at or below this cannot enter the group's list.</summary>
         public long Floor(int g) => count[g] < size ? 0 : gain[g * size + size - 1];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Offer(int g, long value, int c, long price)
         {
             var n = count[g];
@@ -537,10 +857,12 @@ sealed class RegionSolver
             cost[g * size + i] = price;
         }
 
-        public IEnumerable<(long Gain, int Class, long Cost)> Entries(int g)
+        public void AddEntries(int g, List<(long Gain, int From, long Cost)> into)
         {
-            for (var i = 0; i < count[g]; i++) yield return (gain[g * size + i], cls[g * size + i], cost[g * size + i]);
+            for (var i = 0; i < count[g]; i++) into.Add((gain[g * size + i], cls[g * size + i], cost[g * size + i]));
         }
+
+        public void Clear() => Array.Clear(count);
     }
 
     /// <summary>Per class of one unit, the pairs of largest gain seen so far (a min-heap each), and the least gain still worth offering.</summary>
@@ -549,9 +871,6 @@ sealed class RegionSolver
         (long Gain, int Village, int Kind, long Cost)[] heap = [];
         int[] count = [];
         int classes;
-
-        /// <summary>Gains at or below this cannot enter any class's list.</summary>
-        public long Floor { get; private set; }
 
         public void Reset(int classCount)
         {
@@ -562,9 +881,9 @@ sealed class RegionSolver
                 heap = new (long, int, int, long)[classCount * perClass];
             }
             Array.Clear(count, 0, classCount);
-            Floor = 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Offer(int cls, long gain, int village, int kind, long cost)
         {
             var h = cls * perClass;
@@ -590,12 +909,10 @@ sealed class RegionSolver
                 }
                 heap[h + i] = (gain, village, kind, cost);
             }
-            else return;
-            // The floor rises once every class's list is full.
-            long floor = long.MaxValue;
-            for (var c = 0; c < classes && floor > 0; c++) floor = count[c] < perClass ? 0 : Math.Min(floor, heap[c * perClass].Gain);
-            Floor = floor == long.MaxValue ? 0 : floor;
         }
+
+        /// <summary>Gains at or below this cannot enter the list of class <paramref name="cls"/>.</summary>
+        public long FloorOf(int cls) => count[cls] < perClass ? 0 : heap[cls * perClass].Gain;
 
         public List<(int Class, int Village, int Kind, long Cost)> Drain(int firstClass)
         {

@@ -98,4 +98,90 @@ public sealed class PlanCertificateTests
         var problems = PlanCertificate.Verify(instance, new DispatchPlan([new Placement("k", "a", SlotKind.Member)]), solution.Prices);
         Assert.Contains(problems, p => p.Contains("语言翻译名额"));
     }
+
+    [Fact]
+    public void Verify_LoweredPrices_CountsExactlyTheUnderPricedPairsABruteForceScanFinds()
+    {
+        // The certificate settles whole cells of villages by a chord bound; lowering prices here and there must leave it
+        // counting exactly the (unit, village, slot kind) pairs that a plain scan of every pair finds under-priced.
+        var instance = InstanceGenerator.Province(seed: 5, cadres: 2_000, villages: 600, prefectures: 4);
+        var solution = DispatchSolver.Solve(instance);
+        var random = new Random(7);
+        var cadres = (long[])solution.Prices.Cadres.Clone();
+        for (var c = 0; c < cadres.Length; c++)
+        {
+            if (random.Next(10) == 0) cadres[c] = Math.Max(0, cadres[c] - random.Next(1, 400));
+        }
+        var fs = (long[])solution.Prices.FirstSecretarySlots.Clone();
+        var members = (long[])solution.Prices.MemberSlots.Clone();
+        for (var v = 0; v < fs.Length; v++)
+        {
+            if (random.Next(20) == 0) fs[v] = Math.Max(0, fs[v] - random.Next(1, 300));
+            if (random.Next(20) == 0) members[v] = 0;
+        }
+        var lowered = solution.Prices with { Cadres = cadres, FirstSecretarySlots = fs, MemberSlots = members };
+
+        var expected = BruteForceUnderPriced(instance, lowered);
+        Assert.True(expected > 0);
+        var problem = Assert.Single(PlanCertificate.Verify(instance, solution.Plan, lowered), p => p.Contains("价格不可行"));
+        Assert.Contains($"价格不可行，{expected} 个", problem);
+    }
+
+    [Fact]
+    public void Verify_ASlotWeightNotAboveTheWorstTotalCost_IsRejected()
+    {
+        // The exact worst total: every cadre at the farthest village it may serve, with the mismatch. A certificate that
+        // underestimated a unit's farthest village would let this weight through.
+        var instance = InstanceGenerator.Province(seed: 6, cadres: 1_500, villages: 500, prefectures: 3);
+        var solution = DispatchSolver.Solve(instance);
+        long worstTotal = 0;
+        for (var c = 0; c < instance.Cadres.Count; c++)
+        {
+            long worst = 0;
+            for (var v = 0; v < instance.Villages.Count; v++)
+            {
+                if (instance.IsAllowed(c, v)) worst = Math.Max(worst, instance.MismatchCost + instance.DistanceCost(instance.UnitIndexOf(c), v));
+            }
+            worstTotal += worst;
+        }
+        var slots = instance.TotalSlots;
+        DispatchPrices WithSlotWeight(long b) => solution.Prices with
+        {
+            Weights = new Dictionary<string, DispatchWeights> { ["P"] = new DispatchWeights(b * (slots + 1L), b) },
+        };
+        Assert.Contains(PlanCertificate.Verify(instance, solution.Plan, WithSlotWeight(worstTotal)), p => p.Contains("名额权重"));
+        Assert.DoesNotContain(PlanCertificate.Verify(instance, solution.Plan, WithSlotWeight(worstTotal + 1)), p => p.Contains("名额权重"));
+    }
+
+    /// <summary>
+    /// Every allowed (unit, village, slot kind) whose least cadre price (with mismatch) plus slot price falls below the
+    /// worth of placing, scanning every pair with the instance's own cost rule.
+    /// </summary>
+    static long BruteForceUnderPriced(DispatchInstance instance, DispatchPrices prices)
+    {
+        var weights = prices.Weights["P"];
+        long count = 0;
+        for (var u = 0; u < instance.Units.Count; u++)
+        {
+            var unitCadres = Enumerable.Range(0, instance.Cadres.Count).Where(c => instance.UnitIndexOf(c) == u).ToList();
+            if (unitCadres.Count == 0) continue;
+            for (var v = 0; v < instance.Villages.Count; v++)
+            {
+                var village = instance.Villages[v];
+                if (village.County == instance.Units[u].County) continue;
+                var distance = instance.DistanceCost(u, v);
+                long Least(Func<DispatchCadre, bool> eligible) => unitCadres.Where(c => eligible(instance.Cadres[c]))
+                    .Select(c => prices.Cadres[c] + (DispatchInstance.Mismatches(instance.Cadres[c].Line, village.Line) ? instance.MismatchCost : 0))
+                    .DefaultIfEmpty(long.MaxValue).Min();
+                var fs = Least(c => c.FirstSecretaryEligible);
+                var speaker = Least(c => c.Speaker);
+                var member = Least(_ => true);
+                if (fs != long.MaxValue && (Int128)fs + prices.FirstSecretarySlots[v] < (Int128)weights.FirstSecretaryWeight + weights.SlotWeight - distance) count++;
+                if (village.NeedsSpeaker && speaker != long.MaxValue && (Int128)speaker + prices.SpeakerSlots[v] < (Int128)weights.SlotWeight - distance) count++;
+                var memberSlots = village.Members - (village.NeedsSpeaker ? 1 : 0);
+                if (memberSlots > 0 && (Int128)member + prices.MemberSlots[v] < (Int128)weights.SlotWeight - distance) count++;
+            }
+        }
+        return count;
+    }
 }

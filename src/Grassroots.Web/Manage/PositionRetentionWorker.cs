@@ -18,30 +18,29 @@ internal sealed class PositionRetentionWorker(IServiceScopeFactory scopes, ILogg
         try
         {
             await Task.Delay(FirstRun, stoppingToken); // wall-clock scheduling; the cutoff follows the application's clock
-            do
+            while (true)
             {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("签到坐标清理");
-                    var cleared = await scope.ServiceProvider.GetRequiredService<PositionRetention>().PurgeAsync(stoppingToken);
-                    if (cleared > 0) log.LogInformation("Cleared the raw positions of {Count} check-ins past their retention", cleared);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogError(e, "Clearing check-in positions past their retention failed; the next run tries again");
-                }
+                await PurgeOnceAsync(stoppingToken);
+                await Task.Delay(Every, stoppingToken);
             }
-            while (await Delay(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    async Task<bool> Delay(CancellationToken ct)
+    async Task PurgeOnceAsync(CancellationToken ct)
     {
-        await Task.Delay(Every, ct);
-        return true;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("签到坐标清理");
+            var cleared = await scope.ServiceProvider.GetRequiredService<PositionRetention>().PurgeAsync(ct);
+            if (cleared > 0) log.LogInformation("Cleared the raw positions of {Count} check-ins past their retention", cleared);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Clearing check-in positions past their retention failed; the next run tries again");
+        }
     }
 }

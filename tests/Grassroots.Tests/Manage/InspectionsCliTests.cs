@@ -8,7 +8,7 @@ namespace Grassroots.Tests.Manage;
 /// <summary><c>grassroots inspections …</c> and <c>grassroots care export</c> on the demo data set (a temporary SQLite file).</summary>
 public sealed class InspectionsCliTests
 {
-    static async Task<(int Code, string Output)> RunAsync(TempDatabase db, params string[] args)
+    internal static async Task<(int Code, string Output)> RunAsync(TempDatabase db, params string[] args)
     {
         var output = new StringWriter();
         var code = await CliApp.RunAsync(["--sqlite", db.Path, .. args], output);
@@ -58,12 +58,7 @@ public sealed class InspectionsCliTests
 /// <summary><c>grassroots checkins purge-positions</c> on the demo year of check-ins (a temporary SQLite file).</summary>
 public sealed class CheckInsCliTests
 {
-    static async Task<(int Code, string Output)> RunAsync(TempDatabase db, params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await CliApp.RunAsync(["--sqlite", db.Path, .. args], output);
-        return (code, output.ToString());
-    }
+    static Task<(int Code, string Output)> RunAsync(TempDatabase db, params string[] args) => InspectionsCliTests.RunAsync(db, args);
 
     [Fact]
     public async Task PurgePositions_ClearsTheDemoYearsOldPositions_ThenHasNothingLeftToClear()

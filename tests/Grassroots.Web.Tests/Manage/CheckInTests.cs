@@ -293,6 +293,23 @@ public abstract class CheckInTests(GrassrootsApp app)
     }
 
     [Fact]
+    public async Task LockedOutAccount_CheckInWithTheSameToken_Is401_AndStoresNothing()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        await app.WithSystemDbAsync(async db =>
+        {
+            var account = await db.Users.SingleAsync(u => u.UserName == cadre.UserName, Ct);
+            account.LockoutEnd = Now.AddMinutes(15);
+            await db.SaveChangesAsync(Ct);
+        });
+
+        var response = await cadre.CheckInAsync(ManageKit.Body("locked-out", Now, ManageKit.VillageLat, ManageKit.VillageLon));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await CountAsync(cadre.PersonId));
+    }
+
+    [Fact]
     public async Task ReStampedAccount_CheckInWithTheOldToken_Is401()
     {
         var cadre = await ManageKit.NewCadreAsync(app);

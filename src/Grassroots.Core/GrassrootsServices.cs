@@ -72,6 +72,7 @@ public static class GrassrootsServices
         services.AddScoped<Manage.CadreService>();
         services.AddScoped<Manage.CheckInBatchWriter>();
         services.AddScoped<Manage.CheckInService>();
+        services.AddScoped<Manage.CheckInIntake>();
         services.AddScoped<Manage.KeyPeriodService>();
         services.AddScoped<Manage.LeaveService>();
         services.AddScoped<Manage.OnPostService>();

@@ -46,8 +46,10 @@ public static class DatabaseSetup
         services.AddSingleton<AuditInterceptor>();
         if (settings.Provider == DatabaseProvider.Postgres)
         {
+            // One data source (one connection pool) for the contexts and for the check-in writer's own statements.
+            services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(settings.ConnectionString));
             services.AddDbContext<PostgresGrassrootsDb>((sp, o) => o
-                .UseNpgsql(settings.ConnectionString, x => x.MigrationsAssembly(typeof(GrassrootsDb).Assembly.FullName))
+                .UseNpgsql(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), x => x.MigrationsAssembly(typeof(GrassrootsDb).Assembly.FullName))
                 .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddScoped<GrassrootsDb>(sp => sp.GetRequiredService<PostgresGrassrootsDb>());
         }

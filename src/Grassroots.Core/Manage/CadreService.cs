@@ -28,7 +28,10 @@ public sealed record TeamMember(string Name, PostingRole Role)
 public sealed class CadreService(GrassrootsDb db, CurrentUser user)
 {
     /// <summary>The cadre's person id; 403 for any other account, 422 for a cadre account without a person.</summary>
-    public Guid RequirePersonId()
+    public Guid RequirePersonId() => RequirePersonId(user);
+
+    /// <summary>The cadre's person id; 403 for any other account, 422 for a cadre account without a person.</summary>
+    public static Guid RequirePersonId(CurrentUser user)
     {
         if (!user.IsInRole(Roles.Cadre)) throw new ForbiddenException(CheckInBatchWriter.NotACadreMessage);
         return user.PersonId ?? throw new DomainRuleException(CheckInBatchWriter.NoPersonMessage, conflict: false);

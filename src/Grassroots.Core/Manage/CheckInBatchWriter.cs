@@ -69,20 +69,35 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
     public async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(IReadOnlyList<CheckInSubmission> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return [];
+        if (db.Database.IsNpgsql()) return await PostgresCheckInBatch.WriteAsync(db, batch, options.Value, ct);
         if (!batch.Any(b => b.AccountUnchecked)) return await WriteCheckedAsync(batch, ct);
 
         // The accounts the tokens name, read once for the batch — the same rules as every other request's account check.
-        var outcomes = new CheckInOutcome?[batch.Count];
-        var checkedBatch = new List<(int Index, CheckInSubmission Submission)>(batch.Count);
         var ids = batch.Where(b => b.AccountUnchecked && b.UserId is not null).Select(b => b.UserId!.Value).Distinct().ToList();
         var accounts = (await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
-                .Select(u => new
-                {
+                .Select(u => new BatchAccount(
                     u.Id, u.UserName, u.PersonId, u.IsDisabled, u.LockoutEnd, u.SecurityStamp,
-                    Cadre = db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Security.Roles.Cadre)),
-                })
+                    db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Security.Roles.Cadre))))
                 .ToListAsync(ct))
             .ToDictionary(a => a.Id);
+        var (outcomes, checkedBatch) = CheckAccounts(batch, accounts);
+        var written = await WriteCheckedAsync([.. checkedBatch.Select(c => c.Submission)], ct);
+        for (var k = 0; k < checkedBatch.Count; k++) outcomes[checkedBatch[k].Index] = written[k];
+        return [.. outcomes.Select(o => o!)];
+    }
+
+    /// <summary>An account a batch's tokens name, as read with the batch.</summary>
+    internal sealed record BatchAccount(Guid Id, string? UserName, Guid? PersonId, bool IsDisabled, DateTimeOffset? LockoutEnd, string? SecurityStamp, bool Cadre);
+
+    /// <summary>
+    /// The account rules of every request, applied to a batch: gone, disabled, locked or re-stamped → 401; not a cadre →
+    /// 403; no person → 422. Returns those answers and the submissions that go on, with the account's person.
+    /// </summary>
+    internal static (CheckInOutcome?[] Outcomes, List<(int Index, CheckInSubmission Submission)> Checked) CheckAccounts(
+        IReadOnlyList<CheckInSubmission> batch, IReadOnlyDictionary<Guid, BatchAccount> accounts)
+    {
+        var outcomes = new CheckInOutcome?[batch.Count];
+        var checkedBatch = new List<(int Index, CheckInSubmission Submission)>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
             var s = batch[i];
@@ -101,9 +116,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
             else
                 checkedBatch.Add((i, s with { PersonId = personId, UserName = a.UserName ?? s.UserName, AccountUnchecked = false }));
         }
-        var written = await WriteCheckedAsync([.. checkedBatch.Select(c => c.Submission)], ct);
-        for (var k = 0; k < checkedBatch.Count; k++) outcomes[checkedBatch[k].Index] = written[k];
-        return [.. outcomes.Select(o => o!)];
+        return (outcomes, checkedBatch);
     }
 
     async Task<IReadOnlyList<CheckInOutcome>> WriteCheckedAsync(IReadOnlyList<CheckInSubmission> batch, CancellationToken ct)
@@ -121,30 +134,58 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
                 .ToListAsync(ct))
             .GroupBy(p => p.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(p => new CheckInPost(p.Id, p.VillageId, p.VillageName, p.RegionPath, p.Latitude, p.Longitude)).Last());
-        var since = batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays);
-        var until = batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays);
+        var (since, until) = TraceWindow(batch, o);
         // The cadres' other check-ins around the batch, the most recent few per cadre: a cadre checks in once or twice a
         // day, so this is all of them in real use, and a bounded read however often a phone (or a load test) sends.
         var traces = (await TracesAsync(persons, since, until, ct))
             .GroupBy(c => c.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(c => new CheckInTrace(c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToList());
 
-        // Judge every check-in as new; a key stored before shows itself when its insert is skipped.
-        var refusals = new string?[batch.Count];
-        var codes = new string?[batch.Count];
-        var fresh = new Dictionary<(Guid, string), (int Index, CheckIn Row)>();
+        var judged = Judge(batch, posts, traces, o);
+        var fresh = judged.Fresh.Values.Select(f => f.Row).ToList();
+        var inserted = await InsertAsync(fresh, ct);
+        // The dashboard's month summary of the rows stored now, in the same transaction (a resend adds nothing).
+        await CheckInMonths.RecordAsync(db, [.. fresh.Where(r => inserted.Contains(r.Id))], ct);
+        var lookup = judged.LookupKeys(batch, inserted);
+        var stored = new Dictionary<(Guid, string), CheckIn>();
+        if (lookup.Count > 0)
+        {
+            var lookupPersons = lookup.Select(k => k.Item1).Distinct().ToList();
+            var lookupKeys = lookup.Select(k => k.Item2).Distinct().ToList();
+            foreach (var c in await rows.Where(c => lookupPersons.Contains(c.PersonId) && lookupKeys.Contains(c.ClientKey)).ToListAsync(ct))
+                stored[(c.PersonId, c.ClientKey)] = c;
+        }
+        var outcomes = judged.Answer(batch, inserted, stored);
+        await InsertAuditAsync([.. judged.Fresh.Values.Where(f => inserted.Contains(f.Row.Id)).Select(f => AuditRow(batch[f.Index], f.Row))], ct);
+        await tx.CommitAsync(ct);
+        return outcomes;
+    }
+
+    /// <summary>The period around the batch whose check-ins the suspicion rules compare with.</summary>
+    internal static (DateTime Since, DateTime Until) TraceWindow(IReadOnlyList<CheckInSubmission> batch, ManageOptions o) =>
+        (batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays), batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays));
+
+    /// <summary>
+    /// The rules applied to every check-in of a batch as if new (a key stored before shows itself when its insert is
+    /// skipped): the rows to insert, keyed by (person, client key) — the first of several identical requests in the
+    /// batch; the others get its answer — and the refusals.
+    /// </summary>
+    internal static BatchJudgement Judge(
+        IReadOnlyList<CheckInSubmission> batch, IReadOnlyDictionary<Guid, CheckInPost> posts, Dictionary<Guid, List<CheckInTrace>> traces, ManageOptions o)
+    {
+        var judged = new BatchJudgement(new string?[batch.Count], new string?[batch.Count], []);
         for (var i = 0; i < batch.Count; i++)
         {
             var s = batch[i];
             var key = (s.PersonId, s.Payload.ClientKey);
-            if (fresh.ContainsKey(key)) continue; // answered from the row that wins
+            if (judged.Fresh.ContainsKey(key)) continue; // answered from the row that wins
             if (!traces.TryGetValue(s.PersonId, out var mine)) traces[s.PersonId] = mine = [];
             var post = posts.GetValueOrDefault(s.PersonId);
             var verdict = CheckInRules.Judge(s.Payload, post, s.ReceivedAtUtc, mine, o);
             if (verdict.Refusal is { } refusal)
             {
-                refusals[i] = refusal;
-                codes[i] = verdict.RefusalCode;
+                judged.Refusals[i] = refusal;
+                judged.Codes[i] = verdict.RefusalCode;
                 continue;
             }
             var p = s.Payload;
@@ -168,46 +209,43 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
                 Flags = verdict.Flags,
                 RegionPath = post.RegionPath,
             };
-            fresh[key] = (i, row);
+            judged.Fresh[key] = (i, row);
             mine.Add(new CheckInTrace(row.AtUtc, row.Date, row.Latitude, row.Longitude, row.Accuracy));
         }
+        return judged;
+    }
 
-        var inserted = await InsertAsync([.. fresh.Values.Select(f => f.Row)], ct);
-        // The dashboard's month summary of the rows stored now, in the same transaction (a resend adds nothing).
-        await CheckInMonths.RecordAsync(db, [.. fresh.Values.Select(f => f.Row).Where(r => inserted.Contains(r.Id))], ct);
-        // Keys already stored (a resend, or another writer's commit a moment ago) and refused ones (a resend of a stored
-        // check-in is answered as the first time even when a rule would now refuse it): their stored rows, in one read.
-        var lookup = fresh.Where(f => !inserted.Contains(f.Value.Row.Id)).Select(f => f.Key)
-            .Concat(Enumerable.Range(0, batch.Count).Where(i => refusals[i] is not null).Select(i => (batch[i].PersonId, batch[i].Payload.ClientKey)))
-            .Distinct().ToList();
-        var stored = new Dictionary<(Guid, string), CheckIn>();
-        if (lookup.Count > 0)
-        {
-            var lookupPersons = lookup.Select(k => k.Item1).Distinct().ToList();
-            var lookupKeys = lookup.Select(k => k.Item2).Distinct().ToList();
-            foreach (var c in await rows.Where(c => lookupPersons.Contains(c.PersonId) && lookupKeys.Contains(c.ClientKey)).ToListAsync(ct))
-                stored[(c.PersonId, c.ClientKey)] = c;
-        }
+    internal sealed record BatchJudgement(string?[] Refusals, string?[] Codes, Dictionary<(Guid, string), (int Index, CheckIn Row)> Fresh)
+    {
+        /// <summary>
+        /// Keys already stored (a resend, or another writer's commit a moment ago) and refused ones (a resend of a stored
+        /// check-in is answered as the first time even when a rule would now refuse it): their stored rows are read once.
+        /// </summary>
+        public List<(Guid, string)> LookupKeys(IReadOnlyList<CheckInSubmission> batch, HashSet<Guid> inserted) =>
+            Fresh.Where(f => !inserted.Contains(f.Value.Row.Id)).Select(f => f.Key)
+                .Concat(Enumerable.Range(0, batch.Count).Where(i => Refusals[i] is not null).Select(i => (batch[i].PersonId, batch[i].Payload.ClientKey)))
+                .Distinct().ToList();
 
-        var outcomes = new CheckInOutcome[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        /// <summary>Each check-in's answer once the batch's rows are in and the stored rows of the other keys were read.</summary>
+        public CheckInOutcome[] Answer(IReadOnlyList<CheckInSubmission> batch, HashSet<Guid> inserted, IReadOnlyDictionary<(Guid, string), CheckIn> stored)
         {
-            var s = batch[i];
-            var key = (s.PersonId, s.Payload.ClientKey);
-            if (refusals[i] is { } refusal)
+            var outcomes = new CheckInOutcome[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
             {
-                outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal, codes[i]);
-                continue;
+                var s = batch[i];
+                var key = (s.PersonId, s.Payload.ClientKey);
+                if (Refusals[i] is { } refusal)
+                {
+                    outcomes[i] = stored.TryGetValue(key, out var earlier) ? Again(earlier, s) : new(CheckInOutcomeKind.Refused, null, refusal, Codes[i]);
+                    continue;
+                }
+                var (index, row) = Fresh[key];
+                outcomes[i] = inserted.Contains(row.Id)
+                    ? i == index ? new(CheckInOutcomeKind.Created, CheckInAnswer.From(row), null) : Again(row, s)
+                    : Again(stored.TryGetValue(key, out var winner) ? winner : throw new InvalidOperationException("A check-in key conflicted but its row is missing."), s);
             }
-            var (index, row) = fresh[key];
-            outcomes[i] = inserted.Contains(row.Id)
-                ? i == index ? new(CheckInOutcomeKind.Created, CheckInAnswer.From(row), null) : Again(row, s)
-                : Again(stored.TryGetValue(key, out var winner) ? winner : throw new InvalidOperationException("A check-in key conflicted but its row is missing."), s);
+            return outcomes;
         }
-
-        await InsertAuditAsync([.. fresh.Values.Where(f => inserted.Contains(f.Row.Id)).Select(f => AuditRow(batch[f.Index], f.Row))], ct);
-        await tx.CommitAsync(ct);
-        return outcomes;
     }
 
     sealed record TraceRow(Guid PersonId, DateTime AtUtc, DateOnly Date, double? Latitude, double? Longitude, double Accuracy);
@@ -303,7 +341,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         await db.Database.ExecuteSqlRawAsync(sql.ToString(), args.ToArray()!, ct);
     }
 
-    static AuditEntry AuditRow(CheckInSubmission s, CheckIn c) => new()
+    internal static AuditEntry AuditRow(CheckInSubmission s, CheckIn c) => new()
     {
         AtUtc = s.ReceivedAtUtc,
         UserId = s.UserId,

@@ -44,41 +44,10 @@ public sealed record CheckInListQuery
 /// villages in their scope (the query filter), the day's exceptions and the flags to review (S-MNG-7).
 /// </summary>
 public sealed class CheckInService(
-    GrassrootsDb db, CurrentUser user, TimeProvider clock, IOptions<ManageOptions> options, CadreService cadre,
-    CheckInBatchWriter direct, CheckInWriter? groupWriter = null)
+    GrassrootsDb db, CurrentUser user, TimeProvider clock, CadreService cadre)
 {
     public static readonly IReadOnlyList<string> Views = ["all", "offPost", "flagged", "late", "missing"];
     public static readonly IReadOnlyList<string> SortKeys = ["-time", "time", "distance", "-distance"];
-
-    /// <summary>
-    /// Records a check-in of the signed-in cadre. The answer comes only after the check-in is committed. A resend of a
-    /// stored key answers as the first time (<see cref="CheckInOutcomeKind.Replayed"/>) even if a rule would now refuse it.
-    /// </summary>
-    public async Task<CheckInOutcome> SubmitAsync(CheckInRequest? body, CancellationToken ct)
-    {
-        CheckInSubmission submission;
-        if (user.AccountUnchecked)
-        {
-            // The account is read with the batch, in the write's own transaction (see CheckInBatchWriter).
-            var payload = CheckInRules.Validate(body);
-            submission = new(Guid.Empty, user.Id, user.UserName, user.ClientAddress, payload, clock.GetUtcNow().UtcDateTime)
-            {
-                AccountUnchecked = true,
-                SecurityStamp = user.UncheckedSecurityStamp,
-            };
-        }
-        else
-        {
-            var personId = cadre.RequirePersonId();
-            var payload = CheckInRules.Validate(body);
-            submission = new(personId, user.Id, user.UserName, user.ClientAddress, payload, clock.GetUtcNow().UtcDateTime);
-        }
-        var outcome = groupWriter is not null && options.Value.GroupCommit
-            ? await groupWriter.SubmitAsync(submission, ct)
-            : (await direct.WriteAsync([submission], ct))[0];
-        if (outcome.Kind == CheckInOutcomeKind.Forbidden) throw new ForbiddenException(outcome.Message!);
-        return outcome;
-    }
 
     /// <summary>The signed-in cadre's own check-ins from <paramref name="from"/> (China date), newest first.</summary>
     public async Task<IReadOnlyList<CheckInRow>> MineAsync(DateOnly from, CancellationToken ct)

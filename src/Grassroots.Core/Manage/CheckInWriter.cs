@@ -23,7 +23,9 @@ namespace Grassroots.Manage;
 /// number of instances can run against one database (the unique index decides between them). On shutdown the queues
 /// are closed and what is already on them is written before the host stops.</para>
 /// </remarks>
-public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOptions> options, Data.DatabaseSettings database, ILogger<CheckInWriter> log) : BackgroundService
+public sealed class CheckInWriter(
+    IServiceScopeFactory scopes, IOptions<ManageOptions> options, Data.DatabaseSettings database, ILogger<CheckInWriter> log, Npgsql.NpgsqlDataSource? postgres = null)
+    : BackgroundService
 {
     sealed record Pending(CheckInSubmission Submission, TaskCompletionSource<CheckInOutcome> Done);
 
@@ -55,10 +57,7 @@ public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOp
             while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("checkin-writer");
-                var writer = scope.ServiceProvider.GetRequiredService<CheckInBatchWriter>();
-                var outcomes = await writer.WriteAsync([.. batch.Select(p => p.Submission)], CancellationToken.None);
+                var outcomes = await WriteAsync([.. batch.Select(p => p.Submission)]);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
             }
             catch (Exception e)
@@ -67,6 +66,16 @@ public sealed class CheckInWriter(IServiceScopeFactory scopes, IOptions<ManageOp
                 foreach (var p in batch) p.Done.TrySetException(e);
             }
         }
+    }
+
+    /// <summary>On PostgreSQL straight through a pooled connection; on SQLite through a context of its own.</summary>
+    async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(IReadOnlyList<CheckInSubmission> batch)
+    {
+        if (postgres is not null && database.Provider == Data.DatabaseProvider.Postgres)
+            return await PostgresCheckInBatch.WriteAsync(postgres, batch, options.Value, CancellationToken.None);
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("checkin-writer");
+        return await scope.ServiceProvider.GetRequiredService<CheckInBatchWriter>().WriteAsync(batch, CancellationToken.None);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

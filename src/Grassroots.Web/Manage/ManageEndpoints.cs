@@ -51,7 +51,7 @@ internal static class ManageEndpoints
 
     /// <summary>201 stored; 200 the same key and payload again (identical body); 409 the same key with another payload;
     /// 422 refused. Refusals carry a <c>code</c> the phone acts on (<c>reasonRequired</c> asks for a reason).</summary>
-    static async Task<Results<Created<CheckInAnswer>, Ok<CheckInAnswer>, ProblemHttpResult>> CheckInAsync(CheckInRequest body, CheckInService service, CancellationToken ct)
+    static async Task<Results<Created<CheckInAnswer>, Ok<CheckInAnswer>, ProblemHttpResult>> CheckInAsync(CheckInRequest body, CheckInIntake service, CancellationToken ct)
     {
         var outcome = await service.SubmitAsync(body, ct);
         return outcome.Kind switch

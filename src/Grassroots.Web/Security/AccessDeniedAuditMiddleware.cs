@@ -12,10 +12,11 @@ namespace Grassroots.Web.Security;
 /// </summary>
 internal sealed class AccessDeniedAuditMiddleware(RequestDelegate next, ILogger<AccessDeniedAuditMiddleware> log)
 {
-    public async Task InvokeAsync(HttpContext http, CurrentUser user, GrassrootsDb db, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext http, CurrentUser user, TimeProvider clock)
     {
         await next(http);
         if (http.Response.StatusCode != StatusCodes.Status403Forbidden) return;
+        var db = http.RequestServices.GetRequiredService<GrassrootsDb>(); // only for a refused request
         db.ChangeTracker.Clear();
         var path = http.Request.Path.Value ?? "";
         db.AuditEntries.Add(new AuditEntry

@@ -34,7 +34,7 @@ internal sealed class CurrentUserMiddleware(RequestDelegate next)
 
     static readonly string SecurityStampClaim = new IdentityOptions().ClaimsIdentity.SecurityStampClaimType;
 
-    public async Task InvokeAsync(HttpContext http, CurrentUser current, GrassrootsDb db, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext http, CurrentUser current, TimeProvider clock)
     {
         current.ClientAddress = http.Connection.RemoteIpAddress?.ToString();
         var principal = http.User;
@@ -47,6 +47,7 @@ internal sealed class CurrentUserMiddleware(RequestDelegate next)
                 await next(http);
                 return;
             }
+            var db = http.RequestServices.GetRequiredService<GrassrootsDb>(); // not built for the check-ins above
             AppUser? user = null;
             var roles = new List<string>(2);
             await foreach (var row in Account(db)(db, id).WithCancellation(http.RequestAborted))

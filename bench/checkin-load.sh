@@ -5,7 +5,8 @@
 #   bench/checkin-load.sh                      a throwaway PostgreSQL of its own (scripts/pg-throwaway)
 #   GRASSROOTS_BENCH_PG="Host=…;Port=…;Username=postgres" bench/checkin-load.sh    an existing server
 #
-# Settings (environment): CONNECTIONS (32: wrk connections = pgbench clients), DURATION (30 s each run),
+# Settings (environment): CONNECTIONS (32: wrk connections = pgbench clients), DURATION (30 s each run), WARMUP (45 s of
+# load on the application before its measured run),
 # ACCOUNTS (200 cadres, each with its own bearer token), GROUP_COMMIT (true; false: one transaction per check-in),
 # PORT (5090), TRACE (a file name: a sampled thread-time trace of the application during the wrk run, with dotnet-trace, and its Speedscope conversion).
 #
@@ -18,6 +19,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-30}
+WARMUP=${WARMUP:-45}
 ACCOUNTS=${ACCOUNTS:-200}
 GROUP_COMMIT=${GROUP_COMMIT:-true}
 PORT=${PORT:-5090}
@@ -101,6 +103,10 @@ pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.txt" | head -n1)
 echo "pgbench p99 latency: $pg_p99 ms"
 
 # --- wrk: check-ins over HTTP ------------------------------------------------------------------
+# The server's steady state: a fresh process runs its hot paths unoptimised until tiered compilation has recompiled
+# them (about half a minute of load on two busy cores), so it first takes WARMUP seconds of the same load, not counted.
+say "Warming up the application: ${WARMUP}s of the same load, not counted"
+CHECKIN_TOKENS="$work/tokens.txt" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/checkin.lua "http://127.0.0.1:$PORT" | grep -E '^(summary|statuses):' || true
 say "wrk: $CONNECTIONS connections, 2 threads, ${DURATION}s, POST /api/checkins (each a new check-in)"
 psql -d "$db" -qc 'CHECKPOINT'
 if [ -n "${TRACE:-}" ]; then

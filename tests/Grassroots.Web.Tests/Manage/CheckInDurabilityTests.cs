@@ -243,6 +243,9 @@ public sealed class CheckInDurabilityTests
         start.Environment["ConnectionStrings__Postgres"] = connection;
         start.Environment["Grassroots__Demo"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Several group-commit writers side by side (each cadre always on the same one), so the kill can fall between
+        // batches of different writers, each with its own transaction in flight.
+        start.Environment["Grassroots__Manage__Writers"] = "3";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the application.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Current.TestOutputHelper?.WriteLine("app: " + e.Data); };

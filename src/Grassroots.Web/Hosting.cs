@@ -84,6 +84,9 @@ internal static class Hosting
                     return Task.CompletedTask;
                 };
             }));
+        // Runs after the bearer handler's own setup, which creates the Data Protection reader this wraps.
+        services.AddOptions<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(IdentityConstants.BearerScheme)
+            .PostConfigure<TimeProvider>((o, clock) => o.BearerTokenProtector = new CachedBearerTokenFormat(o.BearerTokenProtector, clock));
         services.AddAuthorization();
         services.AddHostedService<PlanRunWorker>();
         services.AddCascadingAuthenticationState();

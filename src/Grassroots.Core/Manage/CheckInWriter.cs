@@ -9,8 +9,9 @@ namespace Grassroots.Manage;
 
 /// <summary>
 /// Group commit for check-ins: requests put their check-in on a queue and wait; a writer takes everything that is
-/// waiting (up to <see cref="ManageOptions.MaxBatch"/>), writes it in one transaction with
-/// <see cref="CheckInBatchWriter"/> and completes each request after COMMIT returned. While one batch commits the
+/// waiting (up to <see cref="ManageOptions.MaxBatch"/>), writes it in one transaction (on PostgreSQL with
+/// <see cref="PostgresCheckInBatch"/> through a pooled connection, on SQLite with <see cref="CheckInBatchWriter"/>) and
+/// completes each request after COMMIT returned. While one batch commits the
 /// next one gathers, so a busy server commits many check-ins per disk flush and a quiet one commits each at once —
 /// no timer, no added wait.
 /// </summary>

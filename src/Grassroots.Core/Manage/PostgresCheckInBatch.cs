@@ -114,100 +114,98 @@ internal static class PostgresCheckInBatch
 
     static async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct)
     {
-        {
-            var users = batch.Where(b => b.AccountUnchecked && b.UserId is not null).Select(b => b.UserId!.Value).Distinct().ToArray();
-            var named = batch.Where(b => !b.AccountUnchecked).Select(b => b.PersonId).Distinct().ToArray();
-            var (since, until) = CheckInBatchWriter.TraceWindow(batch, o);
+        var users = batch.Where(b => b.AccountUnchecked && b.UserId is not null).Select(b => b.UserId!.Value).Distinct().ToArray();
+        var named = batch.Where(b => !b.AccountUnchecked).Select(b => b.PersonId).Distinct().ToArray();
+        var (since, until) = CheckInBatchWriter.TraceWindow(batch, o);
 
-            // Round trip 1: accounts, postings and recent check-ins.
-            var accounts = new Dictionary<Guid, CheckInBatchWriter.BatchAccount>();
-            var postings = new Dictionary<Guid, CheckInPost>();
-            var traces = new Dictionary<Guid, List<CheckInTrace>>();
-            await using (var read = new NpgsqlBatch(connection))
+        // Round trip 1: accounts, postings and recent check-ins.
+        var accounts = new Dictionary<Guid, CheckInBatchWriter.BatchAccount>();
+        var postings = new Dictionary<Guid, CheckInPost>();
+        var traces = new Dictionary<Guid, List<CheckInTrace>>();
+        await using (var read = new NpgsqlBatch(connection))
+        {
+            read.BatchCommands.Add(Command(AccountsSql, Param(users), Param(Security.Roles.Cadre)));
+            read.BatchCommands.Add(Command(PostingsSql, Param(named), Param(users), Param((int)PostingStatus.Active)));
+            read.BatchCommands.Add(Command(TracesSql, Param(named), Param(users),
+                Param(DateTime.SpecifyKind(since, DateTimeKind.Utc)), Param(DateTime.SpecifyKind(until, DateTimeKind.Utc)),
+                Param(CheckInBatchWriter.TracesPerCadre)));
+            await read.PrepareAsync(ct);
+            await using var r = await read.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
             {
-                read.BatchCommands.Add(Command(AccountsSql, Param(users), Param(Security.Roles.Cadre)));
-                read.BatchCommands.Add(Command(PostingsSql, Param(named), Param(users), Param((int)PostingStatus.Active)));
-                read.BatchCommands.Add(Command(TracesSql, Param(named), Param(users),
-                    Param(DateTime.SpecifyKind(since, DateTimeKind.Utc)), Param(DateTime.SpecifyKind(until, DateTimeKind.Utc)),
-                    Param(CheckInBatchWriter.TracesPerCadre)));
-                await read.PrepareAsync(ct);
+                var id = r.GetGuid(0);
+                accounts[id] = new(id, r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetBoolean(3),
+                    r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetBoolean(6));
+            }
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct)) // ordered by start date: the latest active posting wins
+                postings[r.GetGuid(0)] = new(r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetDouble(5), r.GetDouble(6));
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var person = r.GetGuid(0);
+                if (!traces.TryGetValue(person, out var list)) traces[person] = list = [];
+                list.Add(new(r.GetDateTime(1), r.GetFieldValue<DateOnly>(2), r.IsDBNull(3) ? null : r.GetDouble(3),
+                    r.IsDBNull(4) ? null : r.GetDouble(4), r.GetDouble(5)));
+            }
+        }
+
+        var (outcomes, checkedBatch) = CheckInBatchWriter.CheckAccounts(batch, accounts);
+        var submissions = checkedBatch.Select(c => c.Submission).ToList();
+        if (submissions.Count > 0)
+        {
+            var judged = CheckInBatchWriter.Judge(submissions, postings, traces, o);
+            var rows = judged.Fresh.Values.Select(f => f.Row).ToList();
+
+            // Round trip 2: the rows, their months and their audit rows, in one statement (one transaction).
+            var inserted = new HashSet<Guid>();
+            if (rows.Count > 0)
+            {
+                var audit = judged.Fresh.Values.Select(f => (f.Row.Id, Entry: CheckInBatchWriter.AuditRow(submissions[f.Index], f.Row))).ToList();
+                await using var write = new NpgsqlCommand(WriteSql, connection);
+                write.Parameters.AddRange(new NpgsqlParameter[]
+                {
+                    Param(rows.Select(c => c.Id).ToArray()), Param(rows.Select(c => c.PersonId).ToArray()),
+                    Param(rows.Select(c => c.PostingId).ToArray()), Param(rows.Select(c => c.VillageId).ToArray()),
+                    Param(rows.Select(c => c.ClientKey).ToArray()), Param(rows.Select(c => c.PayloadHash).ToArray()),
+                    Param(rows.Select(c => DateTime.SpecifyKind(c.AtUtc, DateTimeKind.Utc)).ToArray()), Param(rows.Select(c => c.Date).ToArray()),
+                    Param(rows.Select(c => DateTime.SpecifyKind(c.ReceivedAtUtc, DateTimeKind.Utc)).ToArray()),
+                    Param(rows.Select(c => c.Latitude).ToArray()), Param(rows.Select(c => c.Longitude).ToArray()),
+                    Param(rows.Select(c => c.Accuracy).ToArray()), Param(rows.Select(c => c.DistanceMetres).ToArray()),
+                    Param(rows.Select(c => c.OnPost).ToArray()), Param(rows.Select(c => c.Late).ToArray()),
+                    Param(rows.Select(c => c.Reason).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Param(rows.Select(c => (int)c.Flags).ToArray()), Param(rows.Select(c => c.RegionPath).ToArray()),
+                    Param(AuditEvents.Create), Param(nameof(CheckIn)), Param(AuditResults.Success),
+                    Param(audit.Select(a => a.Id).ToArray()), Param(audit.Select(a => a.Entry.Id).ToArray()),
+                    Param(audit.Select(a => DateTime.SpecifyKind(a.Entry.AtUtc, DateTimeKind.Utc)).ToArray()),
+                    Param(audit.Select(a => a.Entry.UserId).ToArray()),
+                    Param(audit.Select(a => a.Entry.UserName).ToArray()),
+                    Param(audit.Select(a => a.Entry.ClientAddress).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Param(audit.Select(a => a.Entry.After).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                });
+                await write.PrepareAsync(ct);
+                await using var r = await write.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
+            }
+
+            var lookup = judged.LookupKeys(submissions, inserted);
+            var stored = new Dictionary<(Guid, string), CheckIn>();
+            if (lookup.Count > 0)
+            {
+                await using var read = new NpgsqlCommand(StoredSql, connection);
+                read.Parameters.Add(Param(lookup.Select(k => k.Item1).ToArray()));
+                read.Parameters.Add(Param(lookup.Select(k => k.Item2).ToArray()));
                 await using var r = await read.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct))
                 {
-                    var id = r.GetGuid(0);
-                    accounts[id] = new(id, r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetBoolean(3),
-                        r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetBoolean(6));
-                }
-                await r.NextResultAsync(ct);
-                while (await r.ReadAsync(ct)) // ordered by start date: the latest active posting wins
-                    postings[r.GetGuid(0)] = new(r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetDouble(5), r.GetDouble(6));
-                await r.NextResultAsync(ct);
-                while (await r.ReadAsync(ct))
-                {
-                    var person = r.GetGuid(0);
-                    if (!traces.TryGetValue(person, out var list)) traces[person] = list = [];
-                    list.Add(new(r.GetDateTime(1), r.GetFieldValue<DateOnly>(2), r.IsDBNull(3) ? null : r.GetDouble(3),
-                        r.IsDBNull(4) ? null : r.GetDouble(4), r.GetDouble(5)));
+                    var c = ReadCheckIn(r);
+                    stored[(c.PersonId, c.ClientKey)] = c;
                 }
             }
-
-            var (outcomes, checkedBatch) = CheckInBatchWriter.CheckAccounts(batch, accounts);
-            var submissions = checkedBatch.Select(c => c.Submission).ToList();
-            if (submissions.Count > 0)
-            {
-                var judged = CheckInBatchWriter.Judge(submissions, postings, traces, o);
-                var rows = judged.Fresh.Values.Select(f => f.Row).ToList();
-
-                // Round trip 2: the rows, their months and their audit rows, in one statement (one transaction).
-                var inserted = new HashSet<Guid>();
-                if (rows.Count > 0)
-                {
-                    var audit = judged.Fresh.Values.Select(f => (f.Row.Id, Entry: CheckInBatchWriter.AuditRow(submissions[f.Index], f.Row))).ToList();
-                    await using var write = new NpgsqlCommand(WriteSql, connection);
-                    write.Parameters.AddRange(new NpgsqlParameter[]
-                    {
-                        Param(rows.Select(c => c.Id).ToArray()), Param(rows.Select(c => c.PersonId).ToArray()),
-                        Param(rows.Select(c => c.PostingId).ToArray()), Param(rows.Select(c => c.VillageId).ToArray()),
-                        Param(rows.Select(c => c.ClientKey).ToArray()), Param(rows.Select(c => c.PayloadHash).ToArray()),
-                        Param(rows.Select(c => DateTime.SpecifyKind(c.AtUtc, DateTimeKind.Utc)).ToArray()), Param(rows.Select(c => c.Date).ToArray()),
-                        Param(rows.Select(c => DateTime.SpecifyKind(c.ReceivedAtUtc, DateTimeKind.Utc)).ToArray()),
-                        Param(rows.Select(c => c.Latitude).ToArray()), Param(rows.Select(c => c.Longitude).ToArray()),
-                        Param(rows.Select(c => c.Accuracy).ToArray()), Param(rows.Select(c => c.DistanceMetres).ToArray()),
-                        Param(rows.Select(c => c.OnPost).ToArray()), Param(rows.Select(c => c.Late).ToArray()),
-                        Param(rows.Select(c => c.Reason).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
-                        Param(rows.Select(c => (int)c.Flags).ToArray()), Param(rows.Select(c => c.RegionPath).ToArray()),
-                        Param(AuditEvents.Create), Param(nameof(CheckIn)), Param(AuditResults.Success),
-                        Param(audit.Select(a => a.Id).ToArray()), Param(audit.Select(a => a.Entry.Id).ToArray()),
-                        Param(audit.Select(a => DateTime.SpecifyKind(a.Entry.AtUtc, DateTimeKind.Utc)).ToArray()),
-                        Param(audit.Select(a => a.Entry.UserId).ToArray()),
-                        Param(audit.Select(a => a.Entry.UserName).ToArray()),
-                        Param(audit.Select(a => a.Entry.ClientAddress).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
-                        Param(audit.Select(a => a.Entry.After).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
-                    });
-                    await write.PrepareAsync(ct);
-                    await using var r = await write.ExecuteReaderAsync(ct);
-                    while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
-                }
-
-                var lookup = judged.LookupKeys(submissions, inserted);
-                var stored = new Dictionary<(Guid, string), CheckIn>();
-                if (lookup.Count > 0)
-                {
-                    await using var read = new NpgsqlCommand(StoredSql, connection);
-                    read.Parameters.Add(Param(lookup.Select(k => k.Item1).ToArray()));
-                    read.Parameters.Add(Param(lookup.Select(k => k.Item2).ToArray()));
-                    await using var r = await read.ExecuteReaderAsync(ct);
-                    while (await r.ReadAsync(ct))
-                    {
-                        var c = ReadCheckIn(r);
-                        stored[(c.PersonId, c.ClientKey)] = c;
-                    }
-                }
-                var written = judged.Answer(submissions, inserted, stored);
-                for (var k = 0; k < checkedBatch.Count; k++) outcomes[checkedBatch[k].Index] = written[k];
-            }
-            return [.. outcomes.Select(x => x!)];
+            var written = judged.Answer(submissions, inserted, stored);
+            for (var k = 0; k < checkedBatch.Count; k++) outcomes[checkedBatch[k].Index] = written[k];
         }
+        return [.. outcomes.Select(x => x!)];
     }
 
     static CheckIn ReadCheckIn(NpgsqlDataReader r) => new()

@@ -70,7 +70,11 @@ public static class DispatchSolver
     /// <summary>Solves the instance exactly with locked placements kept and forbidden pairs left out.</summary>
     /// <exception cref="ArgumentException">A lock breaks a hard rule, or a lock or forbidden pair names an unknown cadre or village.</exception>
     /// <exception cref="DispatchTooLargeException">The weights do not fit in 64 bits.</exception>
-    public static DispatchSolution Solve(DispatchInstance instance, DispatchConstraints constraints)
+    public static DispatchSolution Solve(DispatchInstance instance, DispatchConstraints constraints) =>
+        Solve(instance, constraints, RegionSolver.WarmStartsByDefault);
+
+    /// <summary>Solves the instance exactly; with <paramref name="warmStart"/>, each region's simplex starts from a cost-scaling flow.</summary>
+    internal static DispatchSolution Solve(DispatchInstance instance, DispatchConstraints constraints, bool warmStart)
     {
         var model = new Model(instance, constraints);
         var cadreCount = instance.Cadres.Count;
@@ -89,7 +93,7 @@ public static class DispatchSolver
         {
             Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, region =>
             {
-                var solver = new RegionSolver(model, region);
+                var solver = new RegionSolver(model, region, warmStart);
                 weights[region.Name] = solver.Solve(slotOf, cadrePrices, fsPrices, speakerPrices, memberPrices);
             });
         }

@@ -57,11 +57,14 @@ sealed class RegionSolver
     readonly int[]?[] unitDistances;
 
     long a, b;
+    /// <summary>The largest cost of any allowed pair of the region (an upper bound), for the staged costs of the warm start.</summary>
+    long largestPairCost;
     /// <summary>Per pricing worker, the best columns of each slot group (kept from round to round).</summary>
     GroupBest[] groupBest = [];
 
-    public RegionSolver(DispatchSolver.Model model, DispatchSolver.Region region)
+    public RegionSolver(DispatchSolver.Model model, DispatchSolver.Region region, bool warmStart = false)
     {
+        this.warmStart = warmStart;
         this.model = model;
         instance = model.Instance;
         this.region = region;
@@ -194,6 +197,7 @@ sealed class RegionSolver
         try
         {
             long sum = 0;
+            largestPairCost = worst.Length == 0 ? 0 : worst.Max();
             for (var c = 0; c < classCount; c++) sum = checked(sum + checked(worst[classUnit[c]] * classSize[c]));
             b = checked(sum + 1);
             a = checked(b * (slotTotal + 1L));
@@ -215,6 +219,16 @@ sealed class RegionSolver
         DispatchInstance.Mismatches((WorkLine)classLine[cls], (WorkLine)vLine[j]) ? instance.MismatchCost : 0;
 
     static readonly bool Trace = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_TRACE") == "1";
+    /// <summary>
+    /// Whether the simplex starts from a cost-scaling flow rather than from nobody placed: off unless
+    /// <c>GRASSROOTS_DISPATCH_WARM=1</c>, as it is slower at province scale so far (ADR 0004, second amendment).
+    /// </summary>
+    internal static readonly bool WarmStartsByDefault = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_WARM") == "1";
+    /// <summary>Cost-scaling solves of the warm start, each but the last followed by a pricing round.</summary>
+    const int WarmRounds = 3;
+    /// <summary>The warm start's flow is within this much per node of the staged optimum (unscaled costs).</summary>
+    const long WarmEpsilon = 5;
+    readonly bool warmStart;
 
     void Log(System.Diagnostics.Stopwatch watch, string what)
     {
@@ -334,7 +348,7 @@ sealed class RegionSolver
         var classPrice = new long[classCount];
         var hubPrice = new long[hubNode.Length];
         var groupPrice = new long[3 * n];
-        TimeSpan simplexTime = default, potentialTime = default, pricingTime = default, pricingCpu = default, simplexCpu = default;
+        TimeSpan simplexTime = default, potentialTime = default, pricingTime = default, pricingCpu = default, simplexCpu = default, warmTime = default, warmCpu = default;
         var rounds = 0;
         void SolveAndPrice()
         {
@@ -369,7 +383,81 @@ sealed class RegionSolver
             }
         }
 
+        // The warm start: an optimal flow on small staged costs — every placement worth the same W above the largest pair
+        // cost, a first secretary 2W — found by cost scaling, grown by pricing with its prices like the exact loop,
+        // then turned into a strongly feasible tree for the simplex, which finishes on the true weights.
+        void WarmStart()
+        {
+            var stage = watch.Elapsed;
+            var cpu = Trace ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
+            long total = 0;
+            for (var c = 0; c < classCount; c++) total += classSize[c];
+            var supplies = new long[nodeCount + 1];
+            for (var c = 0; c < classCount; c++) supplies[c] = classSize[c];
+            supplies[sink] = -total;
+            var (trueA, trueB) = (a, b);
+            var softB = largestPairCost + 1;
+            var scaling = new CostScaling(supplies, 1, WarmEpsilon);
+            long SoftCost(int e)
+            {
+                var t = simplex.Target(e);
+                var arcCost = simplex.Cost(e);
+                if (t < firstGroupNode || t == sink) return arcCost;
+                var kind = groupOfNode[t - firstGroupNode] % 3;
+                return arcCost + Worth(kind) - (kind == Fs ? 2 * softB : softB);
+            }
+            // Tight capacities keep the scaling's saturating pushes small: no arc carries more than its tail can receive
+            // (a class its size, a hub its classes' sizes) or its head can pass on (a slot group its capacity).
+            var bound = new long[nodeCount + 1];
+            Array.Fill(bound, total);
+            for (var c = 0; c < classCount; c++) bound[c] = classSize[c];
+            var hubIn = new long[nodeCount + 1];
+            for (var e = firstHubArc; e < firstPlacementArc; e++) hubIn[simplex.Target(e)] += classSize[simplex.Source(e)];
+            for (var node = classCount; node < firstGroupNode; node++) bound[node] = hubIn[node];
+            void Sync()
+            {
+                for (var e = scaling.ArcCount; e < simplex.ArcCount; e++)
+                {
+                    int from = simplex.Source(e), to = simplex.Target(e);
+                    var cap = Math.Min(simplex.Capacity(e), bound[from]);
+                    if (to >= firstGroupNode && to != sink) cap = Math.Min(cap, capacity[groupOfNode[to - firstGroupNode]]);
+                    // A hub's own arc to the sink is never better than its classes' own; the scaling leaves it out.
+                    if (to == sink && from >= classCount && from < firstGroupNode) cap = 0;
+                    scaling.AddArc(from, to, cap, SoftCost(e));
+                }
+            }
+            for (var round = 1; ; round++)
+            {
+                Sync();
+                scaling.Solve();
+                Log(watch, $"warm start: cost scaling {scaling.ArcCount} arcs, {scaling.Pushes} pushes, {scaling.Relabels} relabels, {scaling.GlobalUpdates} global updates so far");
+                if (round == WarmRounds) break;
+                for (var c = 0; c < classCount; c++) classPrice[c] = scaling.PriceUp(c, sink);
+                for (var h = 0; h < hubNode.Length; h++) hubPrice[h] = hubNode[h] >= 0 ? scaling.PriceUp(hubNode[h], sink) : long.MaxValue;
+                for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -scaling.PriceDown(groupNode[g], sink)) : 0;
+                List<(int From, int Village, int Kind, long Cost)> improving;
+                (a, b) = (softB, softB);
+                try { improving = Price(classPrice, hubPrice, groupPrice, groupNode); }
+                finally { (a, b) = (trueA, trueB); }
+                Log(watch, $"warm start pricing: {improving.Count} improving pairs");
+                if (improving.Count == 0) break;
+                foreach (var (from, j, kind, cost) in improving)
+                {
+                    var node = from >= 0 ? from : hubNode[~from];
+                    simplex.AddArc(node, groupNode[3 * j + kind], NetworkSimplex.Infinite, cost - Worth(kind));
+                }
+            }
+            Sync();
+            var arcFlow = new long[simplex.ArcCount];
+            for (var e = 0; e < arcFlow.Length; e++) arcFlow[e] = scaling.Flow(e);
+            var cycles = simplex.StartFromFlow(rootArc, arcFlow);
+            warmTime = watch.Elapsed - stage;
+            if (Trace) warmCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Log(watch, $"warm start: tree from the flow, {cycles} cycles cancelled");
+        }
+
         AddCandidates();
+        if (warmStart) WarmStart();
         SolveAndPrice();
 
         // Read the flow. Each hub passes on the cadres its classes send it, in class order; each class's cadres, in
@@ -417,7 +505,7 @@ sealed class RegionSolver
             memberPrices[villages[j]] = groupPrice[3 * j + Member];
         }
         Log(watch, FormattableString.Invariant(
-            $"done: simplex {simplexTime.TotalMilliseconds:F0} ms, {simplexCpu.TotalMilliseconds:F0} ms of processor time ({simplex.Pivots} pivots), potentials {potentialTime.TotalMilliseconds:F0} ms, pricing {pricingTime.TotalMilliseconds:F0} ms, {pricingCpu.TotalMilliseconds:F0} ms of processor time ({rounds} rounds)"));
+            $"done: warm start {warmTime.TotalMilliseconds:F0} ms, {warmCpu.TotalMilliseconds:F0} ms of processor time; simplex {simplexTime.TotalMilliseconds:F0} ms, {simplexCpu.TotalMilliseconds:F0} ms of processor time ({simplex.Pivots} pivots), potentials {potentialTime.TotalMilliseconds:F0} ms, pricing {pricingTime.TotalMilliseconds:F0} ms, {pricingCpu.TotalMilliseconds:F0} ms of processor time ({rounds} rounds)"));
         return weights;
     }
 

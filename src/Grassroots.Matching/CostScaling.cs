@@ -4,7 +4,7 @@ namespace Grassroots.Matching;
 
 /// <summary>
 /// A cost-scaling push–relabel min-cost flow (Goldberg, "An efficient implementation of a scaling minimum-cost flow
-/// algorithm", 1997) with FIFO discharge and global price updates. The dispatch planner uses it only to find a good
+/// algorithm", 1997) with FIFO discharge, push look-ahead and global price updates. The dispatch planner uses it only to find a good
 /// starting flow for <see cref="NetworkSimplex"/>, on small staged costs (never the lexicographic weights, which scaling
 /// would push beyond 64 bits); the simplex, the pricing and the certificate decide exactness.
 /// </summary>
@@ -34,7 +34,7 @@ sealed class CostScaling
     readonly int[] first;
     readonly int[] current;
 
-    /// <summary>Pushes and relabels made so far (all solves), for the trace.</summary>
+    /// <summary>Pushes, relabels and global price updates made so far (all solves), for the trace.</summary>
     public long Pushes { get; private set; }
     public long Relabels { get; private set; }
     public int GlobalUpdates { get; private set; }
@@ -59,18 +59,6 @@ sealed class CostScaling
 
     public int ArcCount => m;
     public long Flow(int arc) => flow[arc];
-
-    /// <summary>The price of a node in cost units relative to <paramref name="reference"/>, rounded up.</summary>
-    public long PriceUp(int node, int reference) => -FloorDiv(price[reference] - price[node], scale);
-
-    /// <summary>The price of a node in cost units relative to <paramref name="reference"/>, rounded down.</summary>
-    public long PriceDown(int node, int reference) => FloorDiv(price[node] - price[reference], scale);
-
-    static long FloorDiv(long x, long y)
-    {
-        var q = x / y;
-        return (x % y != 0 && (x < 0) != (y < 0)) ? q - 1 : q;
-    }
 
     /// <summary>Adds an arc with no flow; its capacity must be finite.</summary>
     public int AddArc(int from, int to, long cap, long arcCost)
@@ -217,6 +205,12 @@ sealed class CostScaling
                     if (r <= 0) continue;
                     var w = head[i];
                     if (arcCost[i] + pv - price[w] >= 0) continue;
+                    // Look ahead: a node that could not pass the flow on is relabelled first, and the arc checked again.
+                    if (excess[w] >= 0 && !HasAdmissible(w))
+                    {
+                        RelabelNode(w, epsilon);
+                        if (arcCost[i] + pv - price[w] >= 0) continue;
+                    }
                     var delta = Math.Min(r, excess[v]);
                     residual[i] = r - delta;
                     residual[reverse[i]] += delta;
@@ -253,6 +247,35 @@ sealed class CostScaling
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    bool HasAdmissible(int w)
+    {
+        var pw = price[w];
+        var end = first[w + 1];
+        for (var i = current[w]; i < end; i++)
+        {
+            if (residual[i] > 0 && arcCost[i] + pw - price[head[i]] < 0) { current[w] = i; return true; }
+        }
+        current[w] = end;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void RelabelNode(int v, long epsilon)
+    {
+        var best = long.MinValue;
+        for (var j = first[v]; j < first[v + 1]; j++)
+        {
+            if (residual[j] <= 0) continue;
+            var candidate = price[head[j]] - arcCost[j];
+            if (candidate > best) best = candidate;
+        }
+        if (best == long.MinValue) return;
+        price[v] = best - epsilon;
+        current[v] = first[v];
+        Relabels++;
     }
 
     // Buckets of the global update: doubly linked lists of nodes per rank.

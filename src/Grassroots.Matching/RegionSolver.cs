@@ -224,8 +224,6 @@ sealed class RegionSolver
     /// <c>GRASSROOTS_DISPATCH_WARM=1</c>, as it is slower at province scale so far (ADR 0004, second amendment).
     /// </summary>
     internal static readonly bool WarmStartsByDefault = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_WARM") == "1";
-    /// <summary>Cost-scaling solves of the warm start, each but the last followed by a pricing round.</summary>
-    const int WarmRounds = 3;
     /// <summary>The warm start's flow is within this much per node of the staged optimum (unscaled costs).</summary>
     const long WarmEpsilon = 5;
     readonly bool warmStart;
@@ -383,9 +381,9 @@ sealed class RegionSolver
             }
         }
 
-        // The warm start: an optimal flow on small staged costs — every placement worth the same W above the largest pair
-        // cost, a first secretary 2W — found by cost scaling, grown by pricing with its prices like the exact loop,
-        // then turned into a strongly feasible tree for the simplex, which finishes on the true weights.
+        // The warm start: a near-optimal flow on the starting network at small staged costs — every placement worth the
+        // same W above the largest pair cost, a first secretary 2W — found by cost scaling, then turned into a strongly
+        // feasible tree for the simplex, which finishes on the true weights and goes on with the pricing rounds.
         void WarmStart()
         {
             var stage = watch.Elapsed;
@@ -395,7 +393,6 @@ sealed class RegionSolver
             var supplies = new long[nodeCount + 1];
             for (var c = 0; c < classCount; c++) supplies[c] = classSize[c];
             supplies[sink] = -total;
-            var (trueA, trueB) = (a, b);
             var softB = largestPairCost + 1;
             var scaling = new CostScaling(supplies, 1, WarmEpsilon);
             long SoftCost(int e)
@@ -414,40 +411,17 @@ sealed class RegionSolver
             var hubIn = new long[nodeCount + 1];
             for (var e = firstHubArc; e < firstPlacementArc; e++) hubIn[simplex.Target(e)] += classSize[simplex.Source(e)];
             for (var node = classCount; node < firstGroupNode; node++) bound[node] = hubIn[node];
-            void Sync()
+            for (var e = 0; e < simplex.ArcCount; e++)
             {
-                for (var e = scaling.ArcCount; e < simplex.ArcCount; e++)
-                {
-                    int from = simplex.Source(e), to = simplex.Target(e);
-                    var cap = Math.Min(simplex.Capacity(e), bound[from]);
-                    if (to >= firstGroupNode && to != sink) cap = Math.Min(cap, capacity[groupOfNode[to - firstGroupNode]]);
-                    // A hub's own arc to the sink is never better than its classes' own; the scaling leaves it out.
-                    if (to == sink && from >= classCount && from < firstGroupNode) cap = 0;
-                    scaling.AddArc(from, to, cap, SoftCost(e));
-                }
+                int from = simplex.Source(e), to = simplex.Target(e);
+                var cap = Math.Min(simplex.Capacity(e), bound[from]);
+                if (to >= firstGroupNode && to != sink) cap = Math.Min(cap, capacity[groupOfNode[to - firstGroupNode]]);
+                // A hub's own arc to the sink is never better than its classes' own; the scaling leaves it out.
+                if (to == sink && from >= classCount && from < firstGroupNode) cap = 0;
+                scaling.AddArc(from, to, cap, SoftCost(e));
             }
-            for (var round = 1; ; round++)
-            {
-                Sync();
-                scaling.Solve();
-                Log(watch, $"warm start: cost scaling {scaling.ArcCount} arcs, {scaling.Pushes} pushes, {scaling.Relabels} relabels, {scaling.GlobalUpdates} global updates so far");
-                if (round == WarmRounds) break;
-                for (var c = 0; c < classCount; c++) classPrice[c] = scaling.PriceUp(c, sink);
-                for (var h = 0; h < hubNode.Length; h++) hubPrice[h] = hubNode[h] >= 0 ? scaling.PriceUp(hubNode[h], sink) : long.MaxValue;
-                for (var g = 0; g < 3 * n; g++) groupPrice[g] = groupNode[g] >= 0 ? Math.Max(0, -scaling.PriceDown(groupNode[g], sink)) : 0;
-                List<(int From, int Village, int Kind, long Cost)> improving;
-                (a, b) = (softB, softB);
-                try { improving = Price(classPrice, hubPrice, groupPrice, groupNode); }
-                finally { (a, b) = (trueA, trueB); }
-                Log(watch, $"warm start pricing: {improving.Count} improving pairs");
-                if (improving.Count == 0) break;
-                foreach (var (from, j, kind, cost) in improving)
-                {
-                    var node = from >= 0 ? from : hubNode[~from];
-                    simplex.AddArc(node, groupNode[3 * j + kind], NetworkSimplex.Infinite, cost - Worth(kind));
-                }
-            }
-            Sync();
+            scaling.Solve();
+            Log(watch, $"warm start: cost scaling {scaling.ArcCount} arcs, {scaling.Pushes} pushes, {scaling.Relabels} relabels, {scaling.GlobalUpdates} global updates");
             var arcFlow = new long[simplex.ArcCount];
             for (var e = 0; e < arcFlow.Length; e++) arcFlow[e] = scaling.Flow(e);
             var cycles = simplex.StartFromFlow(rootArc, arcFlow);

@@ -62,9 +62,9 @@ sealed class RegionSolver
     /// <summary>Per pricing worker, the best columns of each slot group (kept from round to round).</summary>
     GroupBest[] groupBest = [];
 
-    public RegionSolver(DispatchSolver.Model model, DispatchSolver.Region region, bool warmStart = false)
+    public RegionSolver(DispatchSolver.Model model, DispatchSolver.Region region, bool? warmStart = null)
     {
-        this.warmStart = warmStart;
+        this.warmStart = warmStart ?? WarmStartsForced ?? region.Cadres.Count >= WarmStartFrom;
         this.model = model;
         instance = model.Instance;
         this.region = region;
@@ -220,10 +220,13 @@ sealed class RegionSolver
 
     static readonly bool Trace = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_TRACE") == "1";
     /// <summary>
-    /// Whether the simplex starts from a cost-scaling flow rather than from nobody placed: off unless
-    /// <c>GRASSROOTS_DISPATCH_WARM=1</c>, as it is slower at province scale so far (ADR 0004, second amendment).
+    /// Whether the simplex starts from a cost-scaling flow rather than from nobody placed, when the caller does not say:
+    /// <c>GRASSROOTS_DISPATCH_WARM=1</c> or <c>0</c> forces it on or off (to compare), otherwise regions of at least
+    /// <see cref="WarmStartFrom"/> cadres start warm (ADR 0004, second amendment).
     /// </summary>
-    internal static readonly bool WarmStartsByDefault = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_WARM") == "1";
+    internal static readonly bool? WarmStartsForced = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_WARM") switch { "1" => true, "0" => false, _ => null };
+    /// <summary>Regions this large start warm by default; below, the cold start is faster (a prefecture: 12 against 22 ms).</summary>
+    internal const int WarmStartFrom = 5_000;
     /// <summary>The warm start's flow is within this much per node of the staged optimum (unscaled costs).</summary>
     const long WarmEpsilon = 5;
     readonly bool warmStart;
@@ -307,6 +310,7 @@ sealed class RegionSolver
         // Initial network: for each unit, its nearest villages and the villages it claims when all units flood outwards
         // together (see Flood).
         var candidates = Flood();
+        if (warmStart) candidates = WithPredicted(candidates);
         var distance = new long[units.Length][];
         Parallel.For(0, units.Length, k => distance[k] = candidates[k].Select(j => instance.DistanceCost(units[k], villages[j])).ToArray());
         void AddCandidates()
@@ -536,6 +540,125 @@ sealed class RegionSolver
             active.RemoveRange(still, active.Count - still);
         }
         return claimed.Select(l => l.ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// The starting candidates plus the villages a coarse plan sends each unit to: units at one place and county pooled,
+    /// villages pooled by cell (first-secretary and member room apart), distances to the cell's centre, staged costs as in
+    /// the warm start, solved by cost scaling; each pool's flow to a cell is shared out among its units in turn, and each
+    /// unit gets every allowed village of the cells it is given.
+    /// </summary>
+    const double PoolDegrees = 0.1;
+    /// <summary>Villages of a cell a unit is given: its nearest, this many per cadre it sends there, and four more.</summary>
+    const int PredictedPerCadre = 4;
+
+    int[][] WithPredicted(int[][] candidates)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Pools of units: same position and county.
+        var poolOf = new int[units.Length];
+        var pools = new Dictionary<(int, int, int), int>();
+        var poolUnits = new List<List<int>>();
+        for (var k = 0; k < units.Length; k++)
+        {
+            var unit = instance.Units[units[k]];
+            var key = (uCounty[k], (int)Math.Floor(unit.Latitude / PoolDegrees), (int)Math.Floor(unit.Longitude / PoolDegrees));
+            if (!pools.TryGetValue(key, out var p)) { pools[key] = p = poolUnits.Count; poolUnits.Add([]); }
+            poolOf[k] = p;
+            poolUnits[p].Add(k);
+        }
+        var poolCount = poolUnits.Count;
+        var eligible = new long[units.Length];
+        var others = new long[units.Length];
+        for (var c = 0; c < classCount; c++)
+        {
+            if (classFs[c]) eligible[classUnit[c]] += classSize[c];
+            else others[classUnit[c]] += classSize[c];
+        }
+        // Nodes: pool FS-eligible 2p, pool others 2p+1, cell FS 2P + 2i, cell members 2P + 2i + 1, sink.
+        var cellCount = cells.Count;
+        var nodes = 2 * poolCount + 2 * cellCount + 1;
+        var sink = nodes - 1;
+        var supplies = new long[nodes];
+        for (var k = 0; k < units.Length; k++) { supplies[2 * poolOf[k]] += eligible[k]; supplies[2 * poolOf[k] + 1] += others[k]; }
+        long total = 0;
+        for (var i = 0; i < nodes - 1; i++) total += supplies[i];
+        supplies[sink] = -total;
+        var softB = largestPairCost + 1;
+        var scaling = new CostScaling(supplies, 1, WarmEpsilon);
+        for (var p = 0; p < poolCount; p++)
+        {
+            scaling.AddArc(2 * p, sink, supplies[2 * p], 0);
+            scaling.AddArc(2 * p + 1, sink, supplies[2 * p + 1], 0);
+        }
+        for (var i = 0; i < cellCount; i++)
+        {
+            long fs = 0, members = 0;
+            for (var x = cells.Start[i]; x < cells.Start[i + 1]; x++) { var j = cells.Village[x]; fs += capacity[3 * j + Fs]; members += capacity[3 * j + Speaker] + capacity[3 * j + Member]; }
+            scaling.AddArc(2 * poolCount + 2 * i, sink, fs, 0);
+            scaling.AddArc(2 * poolCount + 2 * i + 1, sink, members, 0);
+        }
+        var arcPool = new List<(int Pool, int Cell, bool FsSupply, bool FsSlot)>();
+        var firstPairArc = scaling.ArcCount;
+        var perKm = instance.PerKmCost;
+        for (var p = 0; p < poolCount; p++)
+        {
+            var k0 = poolUnits[p][0];
+            for (var i = 0; i < cellCount; i++)
+            {
+                long fs = 0, members = 0;
+                for (var x = cells.Start[i]; x < cells.Start[i + 1]; x++)
+                {
+                    var j = cells.Village[x];
+                    if (vCounty[j] == uCounty[k0]) continue;
+                    fs += capacity[3 * j + Fs];
+                    members += capacity[3 * j + Speaker] + capacity[3 * j + Member];
+                }
+                var (cx, cy, cz) = cells.Centre(i);
+                double dx = ux[k0] - cx, dy = uy[k0] - cy, dz = uz[k0] - cz;
+                var cost = (long)Math.Round(perKm * Math.Max(0, DispatchSolver.KilometresAtLeast(Math.Sqrt(dx * dx + dy * dy + dz * dz))));
+                if (fs > 0 && supplies[2 * p] > 0) { scaling.AddArc(2 * p, 2 * poolCount + 2 * i, Math.Min(fs, supplies[2 * p]), cost - 2 * softB); arcPool.Add((p, i, true, true)); }
+                if (members > 0 && supplies[2 * p] > 0) { scaling.AddArc(2 * p, 2 * poolCount + 2 * i + 1, Math.Min(members, supplies[2 * p]), cost - softB); arcPool.Add((p, i, true, false)); }
+                if (members > 0 && supplies[2 * p + 1] > 0) { scaling.AddArc(2 * p + 1, 2 * poolCount + 2 * i + 1, Math.Min(members, supplies[2 * p + 1]), cost - softB); arcPool.Add((p, i, false, false)); }
+            }
+        }
+        scaling.Solve();
+        // Share each pool's flow to each cell out among its units, in turn, by what each still has to place.
+        var given = new HashSet<int>[units.Length];
+        for (var k = 0; k < units.Length; k++) { given[k] = [.. candidates[k]]; }
+        var cursor = new int[2 * poolCount];
+        var leftFs = (long[])eligible.Clone();
+        var leftOthers = (long[])others.Clone();
+        var added = 0;
+        var near = new List<(double Chord, int Village)>();
+        for (var a = 0; a < arcPool.Count; a++)
+        {
+            var f = scaling.Flow(firstPairArc + a);
+            if (f == 0) continue;
+            var (p, i, fsSupply, _) = arcPool[a];
+            var list = poolUnits[p];
+            var remaining = fsSupply ? leftFs : leftOthers;
+            ref var at = ref cursor[2 * p + (fsSupply ? 0 : 1)];
+            while (f > 0)
+            {
+                var k = list[at % list.Count];
+                var take = Math.Min(f, Math.Max(1, remaining[k]));
+                remaining[k] = Math.Max(0, remaining[k] - take);
+                f -= take;
+                // The unit's nearest allowed villages of the cell, a few per cadre it sends there.
+                near.Clear();
+                for (var x = cells.Start[i]; x < cells.Start[i + 1]; x++)
+                {
+                    var j = cells.Village[x];
+                    if (vCounty[j] != uCounty[k]) near.Add((Chord(k, j), j));
+                }
+                near.Sort();
+                for (var t = 0; t < Math.Min(near.Count, PredictedPerCadre * take + 4); t++) if (given[k].Add(near[t].Village)) added++;
+                if (remaining[k] == 0 || f > 0) at++;
+            }
+        }
+        Log(watch, $"predicted: {poolCount} pools, {cellCount} cells, {scaling.ArcCount} coarse arcs, {added} unit–village pairs added");
+        return given.Select(g => g.ToArray()).ToArray();
     }
 
     /// <summary>Villages of the region in cells of a latitude–longitude grid, for streams in roughly increasing distance.</summary>
@@ -790,6 +913,9 @@ sealed class RegionSolver
         /// <summary>Villages of cell i: <see cref="Village"/>[Start[i] .. Start[i+1]−1] (local indices).</summary>
         public readonly int[] Start, Village;
         readonly double[] cx, cy, cz, radius;
+
+        /// <summary>The centre of a cell's ball (a point inside the sphere).</summary>
+        public (double X, double Y, double Z) Centre(int cell) => (cx[cell], cy[cell], cz[cell]);
 
         public VillageCells(RegionSolver owner)
         {

@@ -204,6 +204,17 @@ public sealed class WarmStartTests
     }
 
     [Fact]
+    public void Solve_OnAProvinceOfTheWarmStartsSize_EqualsTheColdSolve_AndIsCertified()
+    {
+        var instance = InstanceGenerator.Province(seed: 9, cadres: RegionSolver.WarmStartFrom, villages: 1_500, prefectures: 4);
+        var warm = DispatchSolver.Solve(instance, DispatchConstraints.None, warmStart: true);
+        var cold = DispatchSolver.Solve(instance, DispatchConstraints.None, warmStart: false);
+        Assert.Equal(cold.Objective, warm.Objective);
+        Assert.Equal(instance.Cadres.Count, warm.Objective.Filled);
+        Assert.Empty(PlanCertificate.Verify(instance, warm.Plan, warm.Prices));
+    }
+
+    [Fact]
     public void Solve_WithWarmStartAndConstraints_EqualsBruteForce()
     {
         var random = new Random(77);

@@ -4,12 +4,13 @@ namespace Grassroots.Matching;
 
 /// <summary>
 /// A cost-scaling push–relabel min-cost flow (Goldberg, "An efficient implementation of a scaling minimum-cost flow
-/// algorithm", 1997) with FIFO discharge, push look-ahead and global price updates. The dispatch planner uses it only to find a good
-/// starting flow for <see cref="NetworkSimplex"/>, on small staged costs (never the lexicographic weights, which scaling
-/// would push beyond 64 bits); the simplex, the pricing and the certificate decide exactness.
+/// algorithm", 1997) with FIFO discharge, push look-ahead and global price updates. The dispatch planner uses it only for
+/// the coarse plan that predicts columns and for a good starting flow for <see cref="NetworkSimplex"/>, on small staged
+/// costs (never the lexicographic weights, which scaling would push beyond 64 bits); the simplex, the pricing and the
+/// certificate decide exactness.
 /// </summary>
 /// <remarks>
-/// Costs are multiplied by the node count, so an ε-optimal flow with ε = 1 is optimal. Arcs may be added between
+/// With costs multiplied by more than the node count, an ε-optimal flow with ε = 1 is optimal. Arcs may be added between
 /// solves; the next <see cref="Solve"/> starts from the previous flow and prices, at the ε the new arcs need.
 /// Reduced cost of an arc: cost + price(source) − price(target); an arc is admissible when it has room and a negative
 /// reduced cost.

@@ -220,7 +220,8 @@ sealed class RegionSolver
 
     static readonly bool Trace = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_TRACE") == "1";
     /// <summary>
-    /// Whether the simplex starts from a cost-scaling flow rather than from nobody placed, when the caller does not say:
+    /// Whether the region starts from predicted columns and a cost-scaling flow rather than from the flood alone and nobody
+    /// placed, when the caller does not say:
     /// <c>GRASSROOTS_DISPATCH_WARM=1</c> or <c>0</c> forces it on or off (to compare), otherwise regions of at least
     /// <see cref="WarmStartFrom"/> cadres start warm (ADR 0004, second amendment).
     /// </summary>

@@ -45,7 +45,8 @@ public sealed class DispatchTooLargeException(string message) : Exception(messag
 /// minimum-cost flow maximises first secretaries, then filled slots, then minimises cost.
 /// </summary>
 /// <remarks>
-/// The network starts from each unit's nearest villages and is solved by the network simplex; then every dense pair is
+/// The network starts from each unit's nearest villages and is solved by the network simplex (in large regions from the
+/// villages a coarse plan predicts too, and from a tree built out of a cost-scaling flow); then every dense pair is
 /// priced with the dual prices (a cheap lower bound on the distance settles almost every pair without trigonometry) and
 /// the pairs that would improve the plan are added, and the simplex continues from its basis, until no pair improves it.
 /// That last pricing is a proof of optimality over all pairs; <see cref="PlanCertificate"/> repeats it independently.
@@ -70,7 +71,13 @@ public static class DispatchSolver
     /// <summary>Solves the instance exactly with locked placements kept and forbidden pairs left out.</summary>
     /// <exception cref="ArgumentException">A lock breaks a hard rule, or a lock or forbidden pair names an unknown cadre or village.</exception>
     /// <exception cref="DispatchTooLargeException">The weights do not fit in 64 bits.</exception>
-    public static DispatchSolution Solve(DispatchInstance instance, DispatchConstraints constraints)
+    public static DispatchSolution Solve(DispatchInstance instance, DispatchConstraints constraints) => Solve(instance, constraints, null);
+
+    /// <summary>
+    /// Solves the instance exactly; with <paramref name="warmStart"/> true, each region's simplex starts from a
+    /// cost-scaling flow, with false from nobody placed, with null as the region's size suggests.
+    /// </summary>
+    internal static DispatchSolution Solve(DispatchInstance instance, DispatchConstraints constraints, bool? warmStart)
     {
         var model = new Model(instance, constraints);
         var cadreCount = instance.Cadres.Count;
@@ -89,7 +96,7 @@ public static class DispatchSolver
         {
             Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, region =>
             {
-                var solver = new RegionSolver(model, region);
+                var solver = new RegionSolver(model, region, warmStart);
                 weights[region.Name] = solver.Solve(slotOf, cadrePrices, fsPrices, speakerPrices, memberPrices);
             });
         }

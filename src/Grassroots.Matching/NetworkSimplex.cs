@@ -117,6 +117,339 @@ sealed class NetworkSimplex
     }
 
     public long Flow(int arc) => flow[arc];
+    public long Capacity(int arc) => capacity[arc];
+    public long Cost(int arc) => cost[arc];
+    /// <summary>
+    /// Builds the initial tree from a feasible flow (crossover): <paramref name="arcFlow"/>[e] is the flow on arc e, with
+    /// every node's outflow minus inflow equal to its supply. Cycles of arcs strictly between their bounds are cancelled
+    /// (each in the direction that does not raise the cost), so those arcs form a forest; each of its trees that does not
+    /// hold the root hangs from the root by the zero-cost root arc of one of its nodes, which has room upwards (an arc in
+    /// <paramref name="rootArc"/>, at no flow). The tree is strongly feasible: every node can send flow to the root along
+    /// its tree path. Returns the number of cycles cancelled.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int StartFromFlow(int[] rootArc, long[] arcFlow)
+    {
+        var n = root + 1;
+        for (var e = 0; e < arcCount; e++)
+        {
+            if (arcFlow[e] < 0 || arcFlow[e] > capacity[e]) throw new ArgumentException("flow outside an arc's bounds", nameof(arcFlow));
+            flow[e] = arcFlow[e];
+        }
+        // The forest of free arcs (strictly between bounds), as parent pointers with the arc to the parent: first a
+        // breadth-first spanning forest of the free arcs (from the root first, so trees are shallow), then each other
+        // free arc closes a cycle, which is cancelled.
+        Array.Fill(parent, -1, 0, n);
+        Array.Fill(pred, -1, 0, n);
+        var freeStart = new int[n + 1];
+        for (var e = 0; e < arcCount; e++)
+        {
+            if (flow[e] == 0 || flow[e] == capacity[e]) continue;
+            freeStart[source[e] + 1]++;
+            freeStart[target[e] + 1]++;
+        }
+        for (var i = 0; i < n; i++) freeStart[i + 1] += freeStart[i];
+        var freeArc = new int[freeStart[n]];
+        var fillFree = freeStart[..n];
+        for (var e = 0; e < arcCount; e++)
+        {
+            if (flow[e] == 0 || flow[e] == capacity[e]) continue;
+            freeArc[fillFree[source[e]]++] = e;
+            freeArc[fillFree[target[e]]++] = e;
+        }
+        var visited = new bool[n];
+        var inForest = new bool[arcCount];
+        var bfs = new int[n];
+        for (var s0 = n - 1; s0 >= 0; s0--) // the root (node n − 1) first
+        {
+            if (visited[s0]) continue;
+            visited[s0] = true;
+            int headQ = 0, tailQ = 0;
+            bfs[tailQ++] = s0;
+            while (headQ < tailQ)
+            {
+                var x = bfs[headQ++];
+                for (var i = freeStart[x]; i < freeStart[x + 1]; i++)
+                {
+                    var e = freeArc[i];
+                    var y = source[e] == x ? target[e] : source[e];
+                    if (visited[y]) continue;
+                    visited[y] = true;
+                    parent[y] = x;
+                    pred[y] = e;
+                    inForest[e] = true;
+                    bfs[tailQ++] = y;
+                }
+            }
+        }
+        var mark = new int[n];
+        var stamp = 0;
+        var cycles = 0;
+        var cycle = new List<int>();
+        var forwardOf = new List<bool>();
+        for (var e = 0; e < arcCount; e++)
+        {
+            if (flow[e] == 0 || flow[e] == capacity[e] || inForest[e]) continue;
+            int u = source[e], v = target[e];
+            // The tree path between u and v, if they share a tree: mark u's path to its root, walk v's until it meets it.
+            stamp++;
+            for (var x = u; x >= 0; x = parent[x]) mark[x] = stamp;
+            var meet = v;
+            while (meet >= 0 && mark[meet] != stamp) meet = parent[meet];
+            if (meet < 0)
+            {
+                // Different trees (an earlier cancellation split one): make u the root of its tree, hang it from v.
+                Evert(u);
+                parent[u] = v;
+                pred[u] = e;
+                continue;
+            }
+            // Same tree: the cycle u → v (e forwards), v up to meet, meet down to u. Each tree node x on it stands for
+            // its arc pred[x]; "forward" when the cycle's direction runs along that arc.
+            cycles++;
+            cycle.Clear();
+            long cycleCost = cost[e];
+            forwardOf.Clear();
+            for (var x = v; x != meet; x = parent[x])
+            {
+                var a = pred[x];
+                var forward = source[a] == x;
+                cycle.Add(x);
+                forwardOf.Add(forward);
+                cycleCost += forward ? cost[a] : -cost[a];
+            }
+            for (var x = u; x != meet; x = parent[x])
+            {
+                var a = pred[x];
+                var forward = target[a] == x;
+                cycle.Add(x);
+                forwardOf.Add(forward);
+                cycleCost += forward ? cost[a] : -cost[a];
+            }
+            // Push around it in the direction that does not raise the cost, until an arc reaches a bound.
+            var sign = cycleCost <= 0 ? 1 : -1;
+            var theta = sign > 0 ? capacity[e] - flow[e] : flow[e];
+            for (var i = 0; i < cycle.Count; i++)
+            {
+                var a = pred[cycle[i]];
+                theta = Math.Min(theta, forwardOf[i] == (sign > 0) ? capacity[a] - flow[a] : flow[a]);
+            }
+            flow[e] += sign * theta;
+            for (var i = 0; i < cycle.Count; i++) flow[pred[cycle[i]]] += forwardOf[i] == (sign > 0) ? theta : -theta;
+            // Cut the tree arcs that reached a bound; hang e in if it is still free.
+            foreach (var x in cycle)
+            {
+                var a = pred[x];
+                if (flow[a] == 0 || flow[a] == capacity[a]) { parent[x] = -1; pred[x] = -1; }
+            }
+            if (flow[e] != 0 && flow[e] != capacity[e])
+            {
+                Evert(u);
+                parent[u] = v;
+                pred[u] = e;
+            }
+        }
+        // Hang the root's tree from the root, and every other tree from the root by the root arc of one of its nodes
+        // that has room upwards.
+        Evert(root);
+        var kids = new int[n + 1];
+        for (var u = 0; u < n; u++) if (parent[u] >= 0) kids[parent[u] + 1]++;
+        for (var i = 0; i < n; i++) kids[i + 1] += kids[i];
+        var kid = new int[Math.Max(1, kids[n])];
+        var fillKids = kids[..n];
+        for (var u = 0; u < n; u++) if (parent[u] >= 0) kid[fillKids[parent[u]]++] = u;
+        Array.Clear(visited);
+        var trees = new List<int>();
+        var component = new int[n];          // the forest tree of each node, named by its root
+        var stranded = new List<int>();      // trees with no root arc that has room upwards
+        for (var s0 = n - 1; s0 >= 0; s0--)
+        {
+            var r = s0;
+            if (visited[r]) continue;
+            while (parent[r] >= 0) r = parent[r];
+            // Every node of r's tree.
+            int headQ = 0, tailQ = 0;
+            bfs[tailQ++] = r;
+            visited[r] = true;
+            while (headQ < tailQ)
+            {
+                var x = bfs[headQ++];
+                component[x] = r;
+                for (var i = kids[x]; i < kids[x + 1]; i++) { visited[kid[i]] = true; bfs[tailQ++] = kid[i]; }
+            }
+            if (r == root) continue;
+            var hang = -1;
+            for (var i = 0; i < tailQ && hang < 0; i++)
+            {
+                var x = bfs[i];
+                if (flow[rootArc[x]] < capacity[rootArc[x]]) hang = x;
+            }
+            if (hang >= 0) trees.Add(hang);
+            else stranded.Add(r);
+        }
+        foreach (var hang in trees)
+        {
+            var e = rootArc[hang];
+            if (source[e] != hang || target[e] != root || cost[e] != 0) throw new InvalidOperationException("a root arc must be a zero-cost arc to the root");
+            Evert(hang);
+            parent[hang] = root;
+            pred[hang] = e;
+        }
+        if (stranded.Count > 0) HangStranded(stranded, component, trees);
+        for (var e = 0; e < arcCount; e++) state[e] = flow[e] == 0 ? Lower : flow[e] == capacity[e] ? Upper : Tree;
+        // Preorder thread, subtree sizes, last successors, directions and potentials.
+        Array.Clear(kids);
+        for (var u = 0; u < root; u++) kids[parent[u] + 1]++;
+        for (var i = 0; i < n; i++) kids[i + 1] += kids[i];
+        kid = new int[root];
+        fillKids = kids[..n];
+        for (var u = 0; u < root; u++) kid[fillKids[parent[u]]++] = u;
+        var order = new int[n];
+        var stack = new Stack<int>();
+        stack.Push(root);
+        var count = 0;
+        pi[root] = 0;
+        while (stack.Count > 0)
+        {
+            var u = stack.Pop();
+            order[count++] = u;
+            if (u != root)
+            {
+                var a = pred[u];
+                state[a] = Tree;
+                if (source[a] == u) { predDir[u] = Up; pi[u] = pi[parent[u]] - cost[a]; }
+                else { predDir[u] = Down; pi[u] = pi[parent[u]] + cost[a]; }
+            }
+            for (var i = kids[u + 1] - 1; i >= kids[u]; i--) stack.Push(kid[i]);
+        }
+        if (count != n) throw new InvalidOperationException("the starting tree does not span every node");
+        for (var i = 0; i < n; i++)
+        {
+            var u = order[i];
+            var next = order[(i + 1) % n];
+            thread[u] = next;
+            revThread[next] = u;
+        }
+        var positionOf = new int[n];
+        for (var i = 0; i < n; i++) { positionOf[order[i]] = i; succNum[i] = 1; }
+        for (var i = n - 1; i > 0; i--) succNum[parent[order[i]]] += succNum[order[i]];
+        for (var u = 0; u < n; u++) lastSucc[u] = order[positionOf[u] + succNum[u] - 1];
+        parent[root] = -1;
+        pred[root] = -1;
+        nextArc = 0;
+        candidateCount = 0;
+        return cycles;
+    }
+
+    /// <summary>
+    /// What is wrong with the current spanning tree, for tests: each node but the root has a tree arc to its parent, the
+    /// thread is a preorder with its reverse, subtree sizes and last successors agree with it, potentials make tree arcs'
+    /// reduced costs zero, arcs off the tree sit at the bound their state names, and the tree is strongly feasible.
+    /// </summary>
+    internal List<string> TreeProblems()
+    {
+        var problems = new List<string>();
+        var n = root + 1;
+        for (var u = 0; u < root; u++)
+        {
+            var e = pred[u];
+            if (e < 0 || state[e] != Tree) { problems.Add($"node {u}: no tree arc to its parent"); continue; }
+            var up = predDir[u] == Up;
+            if (up ? source[e] != u || target[e] != parent[u] : target[e] != u || source[e] != parent[u]) problems.Add($"node {u}: tree arc {e} does not join it to its parent");
+            if (cost[e] + pi[source[e]] - pi[target[e]] != 0) problems.Add($"tree arc {e}: reduced cost not zero");
+            if (up ? flow[e] >= capacity[e] : flow[e] <= 0) problems.Add($"node {u}: cannot send flow to the root through arc {e} (not strongly feasible)");
+        }
+        var treeArcs = 0;
+        for (var e = 0; e < arcCount; e++)
+        {
+            if (state[e] == Tree) treeArcs++;
+            else if (state[e] == Lower && flow[e] != 0) problems.Add($"arc {e}: at its lower bound with flow {flow[e]}");
+            else if (state[e] == Upper && flow[e] != capacity[e]) problems.Add($"arc {e}: at its upper bound with flow {flow[e]}");
+            if (flow[e] < 0 || flow[e] > capacity[e]) problems.Add($"arc {e}: flow {flow[e]} outside its bounds");
+        }
+        if (treeArcs != root) problems.Add($"{treeArcs} tree arcs for {n} nodes");
+        // Preorder: walking the thread from the root visits every node once, each after its parent, subtrees contiguous.
+        var position = new int[n];
+        Array.Fill(position, -1);
+        var x = root;
+        for (var i = 0; i < n; i++)
+        {
+            if (position[x] >= 0) { problems.Add("the thread visits a node twice"); return problems; }
+            position[x] = i;
+            if (revThread[thread[x]] != x) problems.Add($"node {x}: reverse thread broken");
+            x = thread[x];
+        }
+        if (x != root) problems.Add("the thread does not return to the root");
+        var size = new int[n];
+        for (var u = 0; u < n; u++) size[u] = 1;
+        var order = new int[n];
+        for (var u = 0; u < n; u++) if (position[u] >= 0) order[position[u]] = u;
+        for (var i = n - 1; i > 0; i--) size[parent[order[i]]] += size[order[i]];
+        for (var u = 0; u < n; u++)
+        {
+            if (u != root && position[u] <= position[parent[u]]) problems.Add($"node {u}: before its parent in the thread");
+            if (succNum[u] != size[u]) problems.Add($"node {u}: subtree size {succNum[u]}, not {size[u]}");
+            if (lastSucc[u] != order[position[u] + size[u] - 1]) problems.Add($"node {u}: wrong last successor");
+        }
+        return problems;
+    }
+
+    /// <summary>Total cost of the current flow.</summary>
+    internal long TotalCost()
+    {
+        long total = 0;
+        for (var e = 0; e < arcCount; e++) total += cost[e] * flow[e];
+        return total;
+    }
+
+    /// <summary>
+    /// Hangs forest trees whose root arcs are all full (a slot group filled through arcs at their upper bound) from a
+    /// node already hanging from the root, through an arc at a bound that lets them send flow towards it: an arc into the
+    /// tree with no flow, or an arc out of the hanging part that is full. Repeats until every tree hangs.
+    /// </summary>
+    void HangStranded(List<int> stranded, int[] component, List<int> hung)
+    {
+        var attached = new HashSet<int>(hung.Select(h => component[h])) { root };
+        var pending = new HashSet<int>(stranded);
+        while (pending.Count > 0)
+        {
+            var progress = false;
+            for (var e = 0; e < arcCount; e++)
+            {
+                int u = source[e], v = target[e];
+                int cu = component[u], cv = component[v];
+                if (pending.Contains(cu) && attached.Contains(cv) && flow[e] < capacity[e])
+                {
+                    Evert(u); parent[u] = v; pred[u] = e;
+                    pending.Remove(cu); attached.Add(cu); progress = true;
+                }
+                else if (pending.Contains(cv) && attached.Contains(cu) && flow[e] > 0)
+                {
+                    Evert(v); parent[v] = u; pred[v] = e;
+                    pending.Remove(cv); attached.Add(cv); progress = true;
+                }
+            }
+            if (!progress) throw new InvalidOperationException("a part of the starting flow cannot reach the root");
+        }
+    }
+
+    /// <summary>Makes <paramref name="u"/> the root of its tree in the parent-pointer forest (reverses its path).</summary>
+    void Evert(int u)
+    {
+        int previous = -1, previousArc = -1;
+        var x = u;
+        while (x >= 0)
+        {
+            var up = parent[x];
+            var upArc = pred[x];
+            parent[x] = previous;
+            pred[x] = previousArc;
+            previous = x;
+            previousArc = upArc;
+            x = up;
+        }
+    }
+
     public int Source(int arc) => source[arc];
     public int Target(int arc) => target[arc];
     public long Potential(int node) => pi[node];

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Npgsql;
 using Grassroots.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +26,7 @@ namespace Grassroots.Manage;
 /// are closed and what is already on them is written before the host stops.</para>
 /// </remarks>
 public sealed class CheckInWriter(
-    IServiceScopeFactory scopes, IOptions<ManageOptions> options, Data.DatabaseSettings database, ILogger<CheckInWriter> log, Npgsql.NpgsqlDataSource? postgres = null)
+    IServiceScopeFactory scopes, IOptions<ManageOptions> options, Data.DatabaseSettings database, ILogger<CheckInWriter> log, NpgsqlDataSource? postgres = null)
     : BackgroundService
 {
     sealed record Pending(CheckInSubmission Submission, TaskCompletionSource<CheckInOutcome> Done);
@@ -49,7 +50,10 @@ public sealed class CheckInWriter(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(queues.Select(q => Task.Run(() => DrainAsync(q.Reader), CancellationToken.None)));
 
-    async Task DrainAsync(ChannelReader<Pending> reader)
+    Task DrainAsync(ChannelReader<Pending> reader) =>
+        postgres is not null && database.Provider == Data.DatabaseProvider.Postgres ? DrainPostgresAsync(reader, postgres) : DrainOneByOneAsync(reader);
+
+    async Task DrainOneByOneAsync(ChannelReader<Pending> reader)
     {
         var batch = new List<Pending>(options.Value.MaxBatch);
         while (await reader.WaitToReadAsync(CancellationToken.None))
@@ -63,17 +67,76 @@ public sealed class CheckInWriter(
             }
             catch (Exception e)
             {
-                log.LogError(e, "A batch of {Count} check-ins could not be written", batch.Count);
-                foreach (var p in batch) p.Done.TrySetException(e);
+                Fail(batch, e);
             }
         }
     }
 
-    /// <summary>On PostgreSQL straight through a pooled connection; on SQLite through a context of its own.</summary>
+    /// <summary>
+    /// PostgreSQL, two batches in flight: while one batch's rows are being stored (its write statement and commit), the
+    /// next one is read and judged on another connection — the rows in flight count as the cadres' check-ins for the
+    /// suspicion rules — and it is stored only after the first committed, so stores stay in order and a resend of a key
+    /// in flight is answered from the stored row. Each request is still answered only after its own batch committed.
+    /// </summary>
+    async Task DrainPostgresAsync(ChannelReader<Pending> reader, NpgsqlDataSource source)
+    {
+        (List<Pending> Batch, PostgresCheckInBatch.Judged Judged, Task<IReadOnlyList<CheckInOutcome>> Store)? storing = null;
+        while (true)
+        {
+            // Wait for work, or for the batch being stored when nothing else is waiting.
+            if (!reader.TryPeek(out _))
+            {
+                if (storing is { } s) { await FinishAsync(s.Batch, s.Store); storing = null; continue; }
+                if (!await reader.WaitToReadAsync(CancellationToken.None)) return;
+            }
+            var batch = new List<Pending>(options.Value.MaxBatch);
+            while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+            if (batch.Count == 0) continue;
+            PostgresCheckInBatch.Judged judged;
+            try
+            {
+                await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
+                judged = await PostgresCheckInBatch.JudgeAsync(
+                    connection, [.. batch.Select(p => p.Submission)], storing?.Judged.Rows ?? [], options.Value, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                Fail(batch, e);
+                continue;
+            }
+            if (storing is { } previous) await FinishAsync(previous.Batch, previous.Store);
+            storing = (batch, judged, StoreAsync(source, judged));
+        }
+    }
+
+    static async Task<IReadOnlyList<CheckInOutcome>> StoreAsync(NpgsqlDataSource source, PostgresCheckInBatch.Judged judged)
+    {
+        await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
+        return await PostgresCheckInBatch.StoreAsync(connection, judged, CancellationToken.None);
+    }
+
+    async Task FinishAsync(List<Pending> batch, Task<IReadOnlyList<CheckInOutcome>> store)
+    {
+        try
+        {
+            var outcomes = await store;
+            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
+        }
+        catch (Exception e)
+        {
+            Fail(batch, e);
+        }
+    }
+
+    void Fail(List<Pending> batch, Exception e)
+    {
+        log.LogError(e, "A batch of {Count} check-ins could not be written", batch.Count);
+        foreach (var p in batch) p.Done.TrySetException(e);
+    }
+
+    /// <summary>SQLite: a batch through a context of its own.</summary>
     async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(IReadOnlyList<CheckInSubmission> batch)
     {
-        if (postgres is not null && database.Provider == Data.DatabaseProvider.Postgres)
-            return await PostgresCheckInBatch.WriteAsync(postgres, batch, options.Value, CancellationToken.None);
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("checkin-writer");
         return await scope.ServiceProvider.GetRequiredService<CheckInBatchWriter>().WriteAsync(batch, CancellationToken.None);

@@ -112,13 +112,35 @@ internal static class PostgresCheckInBatch
         return await WriteAsync(connection, batch, o, ct);
     }
 
-    static async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct)
+    static async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct) =>
+        await StoreAsync(connection, await JudgeAsync(connection, batch, [], o, ct), ct);
+
+    /// <summary>
+    /// A batch read and judged, not yet stored: the answers decided without storing (accounts refused), the check-ins
+    /// that go on, what the rules made of them, and the rows to insert.
+    /// </summary>
+    public sealed record Judged(
+        CheckInOutcome?[] Outcomes, List<(int Index, CheckInSubmission Submission)> Checked, List<CheckInSubmission> Submissions,
+        CheckInBatchWriter.BatchJudgement? Judgement)
+    {
+        /// <summary>The rows this batch will insert, as traces for a batch judged while this one is being stored.</summary>
+        public IEnumerable<(Guid PersonId, CheckInTrace Trace)> Rows =>
+            Judgement is null ? [] : Judgement.Fresh.Values.Select(f => (f.Row.PersonId, new CheckInTrace(f.Row.AtUtc, f.Row.Date, f.Row.Latitude, f.Row.Longitude, f.Row.Accuracy)));
+    }
+
+    /// <summary>
+    /// Round trip 1 and the rules: the accounts, postings and recent check-ins, read together, then every check-in judged.
+    /// <paramref name="inFlight"/> are rows of an earlier batch still being stored (so perhaps not yet visible): the
+    /// suspicion rules see them as the cadre's check-ins too. Were that batch to fail, they would only have coloured
+    /// this batch's flags; a resend of one of its keys is answered from the stored row when this batch is stored.
+    /// </summary>
+    public static async Task<Judged> JudgeAsync(
+        NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, IEnumerable<(Guid PersonId, CheckInTrace Trace)> inFlight, ManageOptions o, CancellationToken ct)
     {
         var users = batch.Where(b => b.AccountUnchecked && b.UserId is not null).Select(b => b.UserId!.Value).Distinct().ToArray();
         var named = batch.Where(b => !b.AccountUnchecked).Select(b => b.PersonId).Distinct().ToArray();
         var (since, until) = CheckInBatchWriter.TraceWindow(batch, o);
 
-        // Round trip 1: accounts, postings and recent check-ins.
         var accounts = new Dictionary<Guid, CheckInBatchWriter.BatchAccount>();
         var postings = new Dictionary<Guid, CheckInPost>();
         var traces = new Dictionary<Guid, List<CheckInTrace>>();
@@ -150,11 +172,25 @@ internal static class PostgresCheckInBatch
             }
         }
 
+        foreach (var (person, trace) in inFlight)
+        {
+            if (!traces.TryGetValue(person, out var list)) traces[person] = list = [];
+            list.Add(trace);
+        }
         var (outcomes, checkedBatch) = CheckInBatchWriter.CheckAccounts(batch, accounts);
         var submissions = checkedBatch.Select(c => c.Submission).ToList();
-        if (submissions.Count > 0)
+        return new(outcomes, checkedBatch, submissions, submissions.Count > 0 ? CheckInBatchWriter.Judge(submissions, postings, traces, o) : null);
+    }
+
+    /// <summary>
+    /// Round trip 2 (and a third only for keys already stored): the rows, their months and their audit rows in one
+    /// statement — one transaction — then every check-in's answer. Nothing is answered before that statement returned.
+    /// </summary>
+    public static async Task<IReadOnlyList<CheckInOutcome>> StoreAsync(NpgsqlConnection connection, Judged batch, CancellationToken ct)
+    {
+        var (outcomes, checkedBatch, submissions, judged) = batch;
+        if (judged is not null)
         {
-            var judged = CheckInBatchWriter.Judge(submissions, postings, traces, o);
             var rows = judged.Fresh.Values.Select(f => f.Row).ToList();
 
             // Round trip 2: the rows, their months and their audit rows, in one statement (one transaction).

@@ -19,8 +19,12 @@ sealed class CostScaling
 {
     /// <summary>ε is divided by this from phase to phase.</summary>
     const long Alpha = 8;
-    /// <summary>A global price update after this many relabels per node.</summary>
-    const double UpdateFactor = 0.5;
+    /// <summary>
+    /// A global price update at the start of each phase and then after this many relabels per node (look-ahead relabels
+    /// not counted). At province scale 4 makes about 5 updates in all instead of 22 and the core 35–40 % faster; the
+    /// relabels the updates would have saved cost less than the updates.
+    /// </summary>
+    const double UpdateFactor = 4;
     static readonly bool Trace = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_TRACE") == "1";
     readonly long finalEpsilon;
 
@@ -99,8 +103,9 @@ sealed class CostScaling
             var pv = price[v];
             for (var i = first[v]; i < first[v + 1]; i++)
             {
-                if (residual[i] <= 0) continue;
-                var rc = arcCost[i] + pv - price[head[i]];
+                ref var a = ref arcs[i];
+                if (a.Room <= 0) continue;
+                var rc = a.Cost + pv - price[a.Head];
                 if (rc < 0) epsilon = Math.Max(epsilon, -rc);
             }
         }
@@ -119,27 +124,28 @@ sealed class CostScaling
                 if (epsilon <= finalEpsilon) break;
             }
         }
-        for (var e = 0; e < m; e++) flow[e] = capacity[e] - residual[position[e]];
+        for (var e = 0; e < m; e++) flow[e] = capacity[e] - arcs[position[e]].Room;
     }
 
     // Residual arcs in adjacency order: those of node v at first[v] .. first[v+1]−1, each with its head, cost (scaled,
     // negated for the backward copy of an arc), residual capacity and the position of its reverse.
-    int[] head = [], reverse = [], position = [];
-    long[] arcCost = [], residual = [];
+    struct Residual
+    {
+        public long Cost;
+        public long Room;
+        public int Head;
+        public int Reverse;
+    }
+
+    Residual[] arcs = [];
+    int[] position = [];
 
     void BuildResidual()
     {
         Array.Clear(first);
         for (var e = 0; e < m; e++) { first[source[e] + 1]++; first[target[e] + 1]++; }
         for (var v = 0; v < n; v++) first[v + 1] += first[v];
-        if (head.Length < 2 * m)
-        {
-            var size = 2 * m + m / 2;
-            head = new int[size];
-            reverse = new int[size];
-            arcCost = new long[size];
-            residual = new long[size];
-        }
+        if (arcs.Length < 2 * m) arcs = new Residual[2 * m + m / 2];
         if (position.Length < m) position = new int[m + m / 4];
         var fill = new int[n];
         Array.Copy(first, fill, n);
@@ -148,8 +154,8 @@ sealed class CostScaling
             int u = source[e], v = target[e];
             var i = fill[u]++;
             var j = fill[v]++;
-            head[i] = v; arcCost[i] = cost[e]; residual[i] = capacity[e] - flow[e]; reverse[i] = j;
-            head[j] = u; arcCost[j] = -cost[e]; residual[j] = flow[e]; reverse[j] = i;
+            arcs[i] = new Residual { Head = v, Cost = cost[e], Room = capacity[e] - flow[e], Reverse = j };
+            arcs[j] = new Residual { Head = u, Cost = -cost[e], Room = flow[e], Reverse = i };
             position[e] = i;
         }
     }
@@ -166,12 +172,13 @@ sealed class CostScaling
             var pv = price[v];
             for (var i = first[v]; i < first[v + 1]; i++)
             {
-                var r = residual[i];
+                ref var a = ref arcs[i];
+                var r = a.Room;
                 if (r <= 0) continue;
-                var w = head[i];
-                if (arcCost[i] + pv - price[w] >= 0) continue;
-                residual[i] = 0;
-                residual[reverse[i]] += r;
+                var w = a.Head;
+                if (a.Cost + pv - price[w] >= 0) continue;
+                a.Room = 0;
+                arcs[a.Reverse].Room += r;
                 excess[v] -= r;
                 excess[w] += r;
             }
@@ -200,21 +207,32 @@ sealed class CostScaling
                 var i = current[v];
                 var end = first[v + 1];
                 var pv = price[v];
+                // A scan from the first arc that finds nothing admissible has seen every residual arc: it gives the
+                // relabel's new price unless a look-ahead lowered a price it had already read.
+                var whole = i == first[v];
+                var best = long.MinValue;
                 for (; i < end; i++)
                 {
-                    var r = residual[i];
+                    ref var a = ref arcs[i];
+                    var r = a.Room;
                     if (r <= 0) continue;
-                    var w = head[i];
-                    if (arcCost[i] + pv - price[w] >= 0) continue;
+                    var w = a.Head;
+                    var pw = price[w];
+                    if (a.Cost + pv - pw >= 0)
+                    {
+                        if (pw - a.Cost > best) best = pw - a.Cost;
+                        continue;
+                    }
                     // Look ahead: a node that could not pass the flow on is relabelled first, and the arc checked again.
                     if (excess[w] >= 0 && !HasAdmissible(w))
                     {
                         RelabelNode(w, epsilon);
-                        if (arcCost[i] + pv - price[w] >= 0) continue;
+                        whole = false;
+                        if (a.Cost + pv - price[w] >= 0) continue;
                     }
                     var delta = Math.Min(r, excess[v]);
-                    residual[i] = r - delta;
-                    residual[reverse[i]] += delta;
+                    a.Room = r - delta;
+                    arcs[a.Reverse].Room += delta;
                     excess[v] -= delta;
                     excess[w] += delta;
                     Pushes++;
@@ -230,12 +248,16 @@ sealed class CostScaling
                 current[v] = i;
                 if (excess[v] == 0) break;
                 // Relabel: the highest price that leaves an arc of reduced cost −ε.
-                var best = long.MinValue;
-                for (var j = first[v]; j < end; j++)
+                if (!whole)
                 {
-                    if (residual[j] <= 0) continue;
-                    var candidate = price[head[j]] - arcCost[j];
-                    if (candidate > best) best = candidate;
+                    best = long.MinValue;
+                    for (var j = first[v]; j < end; j++)
+                    {
+                        ref var a = ref arcs[j];
+                        if (a.Room <= 0) continue;
+                        var candidate = price[a.Head] - a.Cost;
+                        if (candidate > best) best = candidate;
+                    }
                 }
                 if (best == long.MinValue) throw new InvalidOperationException("a node with excess has no residual arc");
                 price[v] = best - epsilon;
@@ -257,7 +279,8 @@ sealed class CostScaling
         var end = first[w + 1];
         for (var i = current[w]; i < end; i++)
         {
-            if (residual[i] > 0 && arcCost[i] + pw - price[head[i]] < 0) { current[w] = i; return true; }
+            ref var a = ref arcs[i];
+            if (a.Room > 0 && a.Cost + pw - price[a.Head] < 0) { current[w] = i; return true; }
         }
         current[w] = end;
         return false;
@@ -269,8 +292,9 @@ sealed class CostScaling
         var best = long.MinValue;
         for (var j = first[v]; j < first[v + 1]; j++)
         {
-            if (residual[j] <= 0) continue;
-            var candidate = price[head[j]] - arcCost[j];
+            ref var a = ref arcs[j];
+            if (a.Room <= 0) continue;
+            var candidate = price[a.Head] - a.Cost;
             if (candidate > best) best = candidate;
         }
         if (best == long.MinValue) return;
@@ -325,9 +349,10 @@ sealed class CostScaling
                 // Residual arcs into w: the reverse of each arc out of w.
                 for (var i = first[w]; i < first[w + 1]; i++)
                 {
-                    var v = head[i];
-                    if (scanned[v] || residual[reverse[i]] <= 0) continue;
-                    var rc = -arcCost[i] + price[v] - pw;
+                    ref var a = ref arcs[i];
+                    var v = a.Head;
+                    if (scanned[v] || arcs[a.Reverse].Room <= 0) continue;
+                    var rc = -a.Cost + price[v] - pw;
                     var length = rc < 0 ? 0 : rc / epsilon + 1;
                     var nr = r + length;
                     if (nr > maxRank || nr >= rank[v]) continue;

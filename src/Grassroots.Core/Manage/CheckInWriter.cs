@@ -51,7 +51,7 @@ public sealed class CheckInWriter(
         Task.WhenAll(queues.Select(q => Task.Run(() => DrainAsync(q.Reader), CancellationToken.None)));
 
     Task DrainAsync(ChannelReader<Pending> reader) =>
-        postgres is not null && database.Provider == Data.DatabaseProvider.Postgres && Environment.GetEnvironmentVariable("AB_SERIAL") is null ? DrainPostgresAsync(reader, postgres) : DrainOneByOneAsync(reader);
+        postgres is not null && database.Provider == Data.DatabaseProvider.Postgres ? DrainPostgresAsync(reader, postgres) : DrainOneByOneAsync(reader);
 
     async Task DrainOneByOneAsync(ChannelReader<Pending> reader)
     {

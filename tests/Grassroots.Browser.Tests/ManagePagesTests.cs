@@ -105,12 +105,17 @@ public sealed class ManagePagesTests(BrowserApp app)
             var history = new List<CheckInSubmission>();
             for (var d = 2; d >= 1; d--) history.Add(At(0, now.AddDays(-d).AddMinutes(-d * 7), 120 + d * 30, late: d == 2));
             await writer.WriteAsync(history, default);
+            // "Today" is the China date: shortly after midnight China time (16:00 UTC) the offsets are squeezed into the
+            // minutes since midnight, so the check-ins stay on today's date whenever the tests run.
+            var sinceMidnight = (now.AddHours(8) - now.AddHours(8).Date).TotalMinutes;
+            var squeeze = Math.Clamp((sinceMidnight - 1) / 200.0, 0.001, 1.0);
+            DateTime Ago(double minutes) => now.AddMinutes(-minutes * squeeze);
             await writer.WriteAsync([
-                At(0, now.AddMinutes(-95), 140),
-                At(1, now.AddMinutes(-80), 380),
-                At(2, now.AddMinutes(-62), 12_400, reason: "到县城参加驻村工作培训"),
-                At(3, now.AddMinutes(-40), 260, accuracy: 650),
-                At(4, now.AddHours(-3), 90, late: true),
+                At(0, Ago(95), 140),
+                At(1, Ago(80), 380),
+                At(2, Ago(62), 12_400, reason: "到县城参加驻村工作培训"),
+                At(3, Ago(40), 260, accuracy: 650),
+                At(4, Ago(180), 90, late: true),
             ], default);
         }
         return result;

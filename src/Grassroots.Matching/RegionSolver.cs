@@ -232,9 +232,10 @@ sealed class RegionSolver
     const long WarmEpsilon = 5;
     readonly bool warmStart;
 
+    static readonly System.Diagnostics.Stopwatch Since = System.Diagnostics.Stopwatch.StartNew();
     void Log(System.Diagnostics.Stopwatch watch, string what)
     {
-        if (Trace) Console.Error.WriteLine(FormattableString.Invariant($"[{region.Name}] {watch.Elapsed.TotalMilliseconds,8:F1} ms {what}"));
+        if (Trace) Console.Error.WriteLine(FormattableString.Invariant($"[{region.Name}] {watch.Elapsed.TotalMilliseconds,8:F1} ms (at {Since.Elapsed.TotalSeconds:F2} s) {what}"));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

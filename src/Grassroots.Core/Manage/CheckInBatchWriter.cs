@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Grassroots.Audit;
+using Grassroots.Common;
 using Grassroots.Data;
 using Grassroots.Dispatch;
 using Microsoft.EntityFrameworkCore;
@@ -58,8 +59,10 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath",
     ];
 
-    /// <summary>How many of a cadre's recent check-ins the suspicion checks look at.</summary>
-    public const int TracesPerCadre = 30;
+    /// <summary>How many of a cadre's check-ins on other days, before and after a check-in, the repeated-position check
+    /// looks at (a cadre checks in once or twice a day: all of them in real use, a bounded read however often a phone —
+    /// or a load test — sends).</summary>
+    public const int OtherDayTraces = 30;
 
     static readonly JsonSerializerOptions AuditJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -134,10 +137,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
                 .ToListAsync(ct))
             .GroupBy(p => p.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(p => new CheckInPost(p.Id, p.VillageId, p.VillageName, p.RegionPath, p.Latitude, p.Longitude)).Last());
-        var (since, until) = TraceWindow(batch, o);
-        // The cadres' other check-ins around the batch, the most recent few per cadre: a cadre checks in once or twice a
-        // day, so this is all of them in real use, and a bounded read however often a phone (or a load test) sends.
-        var traces = (await TracesAsync(persons, since, until, ct))
+        var traces = (await TracesAsync(batch, o, ct))
             .GroupBy(c => c.PersonId)
             .ToDictionary(g => g.Key, g => g.Select(c => new CheckInTrace(c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToList());
 
@@ -161,9 +161,22 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         return outcomes;
     }
 
-    /// <summary>The period around the batch whose check-ins the suspicion rules compare with.</summary>
-    internal static (DateTime Since, DateTime Until) TraceWindow(IReadOnlyList<CheckInSubmission> batch, ManageOptions o) =>
-        (batch.Min(b => b.Payload.AtUtc).AddDays(-o.RepeatedPositionWindowDays), batch.Max(b => b.Payload.AtUtc).AddDays(o.RepeatedPositionWindowDays));
+    /// <summary>
+    /// What the suspicion rules (<see cref="CheckInRules.Flags"/>) need of a cadre's stored check-ins around one check-in at
+    /// <paramref name="atUtc"/>, all with a position and within <see cref="ManageOptions.RepeatedPositionWindowDays"/>: the
+    /// nearest before it and the nearest after it (the speed check), and up to <see cref="OtherDayTraces"/> on the days
+    /// before its China date and as many on the days after (the repeated-position check). Four short reads of the
+    /// (PersonId, AtUtc) index, however many check-ins the cadre made that day.
+    /// </summary>
+    internal static TraceProbe ProbeFor(DateTime atUtc, ManageOptions o)
+    {
+        var at = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc);
+        var dayStart = new DateTimeOffset(ChinaTime.ToChina(at).Date, ChinaTime.Offset).UtcDateTime;
+        return new(at, at.AddDays(-o.RepeatedPositionWindowDays), at.AddDays(o.RepeatedPositionWindowDays), dayStart, dayStart.AddDays(1));
+    }
+
+    /// <summary>The instants of one check-in's reads (see <see cref="ProbeFor"/>), in UTC.</summary>
+    internal readonly record struct TraceProbe(DateTime At, DateTime Since, DateTime Until, DateTime DayStart, DateTime DayEnd);
 
     /// <summary>
     /// The rules applied to every check-in of a batch as if new (a key stored before shows itself when its insert is
@@ -250,37 +263,28 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
 
     sealed record TraceRow(Guid PersonId, DateTime AtUtc, DateOnly Date, double? Latitude, double? Longitude, double Accuracy);
 
-    /// <summary>
-    /// Each cadre's latest <see cref="TracesPerCadre"/> check-ins between the two instants. On PostgreSQL one index scan
-    /// per cadre (<c>LATERAL … ORDER BY "AtUtc" DESC LIMIT</c> on the (PersonId, AtUtc) index): the LINQ form becomes a
-    /// window function over every cadre's check-ins in the period, which grows with the whole service, not the batch.
-    /// </summary>
-    async Task<List<TraceRow>> TracesAsync(List<Guid> persons, DateTime since, DateTime until, CancellationToken ct)
+    /// <summary>The stored check-ins the suspicion rules compare each of the batch's with (see <see cref="ProbeFor"/>).
+    /// A check-in may be read more than once; the rules do not count them.</summary>
+    async Task<List<TraceRow>> TracesAsync(IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql())
+        var positioned = db.CheckIns.IgnoreQueryFilters().AsNoTracking().Where(c => c.Latitude != null && c.Longitude != null);
+        var result = new List<TraceRow>();
+        foreach (var s in batch)
         {
-            return await db.Database.SqlQueryRaw<TraceRow>(
-                    """
-                    SELECT c."PersonId", c."AtUtc", c."Date", c."Latitude", c."Longitude", c."Accuracy"
-                    FROM unnest(@persons) AS p(id)
-                    CROSS JOIN LATERAL (
-                        SELECT * FROM "CheckIns" AS x
-                        WHERE x."PersonId" = p.id AND x."AtUtc" >= @since AND x."AtUtc" <= @until
-                        ORDER BY x."AtUtc" DESC
-                        LIMIT @take) AS c
-                    """,
-                    new Npgsql.NpgsqlParameter("persons", persons.ToArray()),
-                    new Npgsql.NpgsqlParameter("since", DateTime.SpecifyKind(since, DateTimeKind.Utc)),
-                    new Npgsql.NpgsqlParameter("until", DateTime.SpecifyKind(until, DateTimeKind.Utc)),
-                    new Npgsql.NpgsqlParameter("take", TracesPerCadre))
-                .ToListAsync(ct);
+            var person = s.PersonId;
+            var q = ProbeFor(s.Payload.AtUtc, o);
+            var mine = positioned.Where(c => c.PersonId == person);
+            var reads = new[]
+            {
+                mine.Where(c => c.AtUtc <= q.At && c.AtUtc >= q.Since).OrderByDescending(c => c.AtUtc).Take(1),
+                mine.Where(c => c.AtUtc > q.At && c.AtUtc <= q.Until).OrderBy(c => c.AtUtc).Take(1),
+                mine.Where(c => c.AtUtc >= q.Since && c.AtUtc < q.DayStart).OrderByDescending(c => c.AtUtc).Take(OtherDayTraces),
+                mine.Where(c => c.AtUtc >= q.DayEnd && c.AtUtc <= q.Until).OrderBy(c => c.AtUtc).Take(OtherDayTraces),
+            };
+            foreach (var read in reads)
+                result.AddRange(await read.Select(c => new TraceRow(c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy)).ToListAsync(ct));
         }
-        return await (
-                from p in db.People.IgnoreQueryFilters()
-                where persons.Contains(p.Id)
-                from c in db.CheckIns.IgnoreQueryFilters().Where(c => c.PersonId == p.Id && c.AtUtc >= since && c.AtUtc <= until).OrderByDescending(c => c.AtUtc).Take(TracesPerCadre)
-                select new TraceRow(c.PersonId, c.AtUtc, c.Date, c.Latitude, c.Longitude, c.Accuracy))
-            .ToListAsync(ct);
+        return result;
     }
 
     static CheckInOutcome Again(CheckIn stored, CheckInSubmission s) =>

@@ -44,14 +44,30 @@ internal static class PostgresCheckInBatch
         """;
 
     /// <summary>Each cadre's latest check-ins in the window: one index scan per cadre on (PersonId, AtUtc).</summary>
+    // Per check-in of the batch (its cadre named, or its account's): the reads of CheckInBatchWriter.ProbeFor.
+    const string Positioned = """
+        FROM "CheckIns" AS x WHERE x."PersonId" = s.person AND x."Latitude" IS NOT NULL AND x."Longitude" IS NOT NULL
+        """;
+
     const string TracesSql = $"""
-        SELECT c."PersonId", c."AtUtc", c."Date", c."Latitude", c."Longitude", c."Accuracy"
-        FROM ({PersonsSql}) AS p(id)
+        SELECT c.* FROM (
+            SELECT coalesce(s.person, u."PersonId") AS person, s.at, s.since, s.until, s.day_start, s.day_end
+            FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+                AS s(person, user_id, at, since, until, day_start, day_end)
+            LEFT JOIN "AspNetUsers" u ON u."Id" = s.user_id) AS s
         CROSS JOIN LATERAL (
-            SELECT * FROM "CheckIns" AS x
-            WHERE x."PersonId" = p.id AND x."AtUtc" >= $3 AND x."AtUtc" <= $4
-            ORDER BY x."AtUtc" DESC
-            LIMIT $5) AS c
+            (SELECT x."PersonId", x."AtUtc", x."Date", x."Latitude", x."Longitude", x."Accuracy" {Positioned}
+                AND x."AtUtc" <= s.at AND x."AtUtc" >= s.since ORDER BY x."AtUtc" DESC LIMIT 1)
+            UNION ALL
+            (SELECT x."PersonId", x."AtUtc", x."Date", x."Latitude", x."Longitude", x."Accuracy" {Positioned}
+                AND x."AtUtc" > s.at AND x."AtUtc" <= s.until ORDER BY x."AtUtc" LIMIT 1)
+            UNION ALL
+            (SELECT x."PersonId", x."AtUtc", x."Date", x."Latitude", x."Longitude", x."Accuracy" {Positioned}
+                AND x."AtUtc" >= s.since AND x."AtUtc" < s.day_start ORDER BY x."AtUtc" DESC LIMIT $8)
+            UNION ALL
+            (SELECT x."PersonId", x."AtUtc", x."Date", x."Latitude", x."Longitude", x."Accuracy" {Positioned}
+                AND x."AtUtc" >= s.day_end AND x."AtUtc" <= s.until ORDER BY x."AtUtc" LIMIT $8)
+        ) AS c
         """;
 
     const string WriteSql = """
@@ -139,7 +155,7 @@ internal static class PostgresCheckInBatch
     {
         var users = batch.Where(b => b.AccountUnchecked && b.UserId is not null).Select(b => b.UserId!.Value).Distinct().ToArray();
         var named = batch.Where(b => !b.AccountUnchecked).Select(b => b.PersonId).Distinct().ToArray();
-        var (since, until) = CheckInBatchWriter.TraceWindow(batch, o);
+        var probes = batch.Select(b => CheckInBatchWriter.ProbeFor(b.Payload.AtUtc, o)).ToArray();
 
         var accounts = new Dictionary<Guid, CheckInBatchWriter.BatchAccount>();
         var postings = new Dictionary<Guid, CheckInPost>();
@@ -148,9 +164,12 @@ internal static class PostgresCheckInBatch
         {
             read.BatchCommands.Add(Command(AccountsSql, Param(users), Param(Security.Roles.Cadre)));
             read.BatchCommands.Add(Command(PostingsSql, Param(named), Param(users), Param((int)PostingStatus.Active)));
-            read.BatchCommands.Add(Command(TracesSql, Param(named), Param(users),
-                Param(DateTime.SpecifyKind(since, DateTimeKind.Utc)), Param(DateTime.SpecifyKind(until, DateTimeKind.Utc)),
-                Param(CheckInBatchWriter.TracesPerCadre)));
+            read.BatchCommands.Add(Command(TracesSql,
+                Param(batch.Select(b => b.AccountUnchecked ? (Guid?)null : b.PersonId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+                Param(batch.Select(b => b.AccountUnchecked ? b.UserId : null).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+                Param(probes.Select(p => p.At).ToArray()), Param(probes.Select(p => p.Since).ToArray()),
+                Param(probes.Select(p => p.Until).ToArray()), Param(probes.Select(p => p.DayStart).ToArray()),
+                Param(probes.Select(p => p.DayEnd).ToArray()), Param(CheckInBatchWriter.OtherDayTraces)));
             await read.PrepareAsync(ct);
             await using var r = await read.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))

@@ -244,6 +244,24 @@ public abstract class CheckInTests(GrassrootsApp app)
     }
 
     [Fact]
+    public async Task IdenticalCoordinates_OnTheDayBefore_AreFlaggedHoweverOftenTheCadreCheckedInToday()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        var (lat, lon) = ManageKit.North(233.654321);
+        await cadre.CheckInAsync(ManageKit.Body("often-0", Now.AddDays(-1), lat, lon));
+        // More check-ins today than the rules read of one day: yesterday's must still be compared with.
+        for (var i = 1; i <= CheckInBatchWriter.OtherDayTraces + 5; i++)
+        {
+            var (la, lo) = ManageKit.North(i);
+            var stored = await cadre.CheckInAsync(ManageKit.Body($"often-{i}", Now.AddSeconds(-60 + i), la, lo));
+            Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        }
+        var response = await cadre.CheckInAsync(ManageKit.Body("often-last", Now, lat, lon));
+
+        Assert.Equal(["repeatedPosition"], (await JsonAsync(response)).GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray());
+    }
+
+    [Fact]
     public async Task PoorAccuracy_IsFlagged()
     {
         var cadre = await ManageKit.NewCadreAsync(app);

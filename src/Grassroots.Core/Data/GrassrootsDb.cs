@@ -152,9 +152,10 @@ public abstract partial class GrassrootsDb(DbContextOptions options, CurrentUser
             e.Property(x => x.RegionPath).HasMaxLength(100);
             e.Property(x => x.ReviewedBy).HasMaxLength(100);
             e.Property(x => x.ReviewNote).HasMaxLength(200);
-            e.HasOne(x => x.Person).WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Restrict);
-            e.HasOne(x => x.Village).WithMany().HasForeignKey(x => x.VillageId).OnDelete(DeleteBehavior.Restrict);
-            e.HasOne<Posting>().WithMany().HasForeignKey(x => x.PostingId).OnDelete(DeleteBehavior.Restrict);
+            // The posting, its cadre and its village in one key: the posting's own foreign keys reach the person and the
+            // village, so one check per inserted row keeps all three right (three single keys cost a quarter of the insert).
+            e.HasOne<Posting>().WithMany().HasForeignKey(x => new { x.PostingId, x.PersonId, x.VillageId })
+                .HasPrincipalKey(p => new { p.Id, p.PersonId, p.VillageId }).OnDelete(DeleteBehavior.Restrict);
             // Idempotency: a client key is unique per person; the writer inserts with ON CONFLICT on this index.
             e.HasIndex(x => new { x.PersonId, x.ClientKey }).IsUnique();
             e.HasIndex(x => new { x.PersonId, x.AtUtc });

@@ -721,10 +721,6 @@ namespace Grassroots.Data.Migrations.Postgres
 
                     b.HasIndex("Date");
 
-                    b.HasIndex("PostingId");
-
-                    b.HasIndex("VillageId");
-
                     b.HasIndex("Date", "RegionPath")
                         .HasDatabaseName("IX_CheckIns_Exceptions")
                         .HasFilter("NOT \"OnPost\" OR (\"Flags\" <> 0 AND \"ReviewedAtUtc\" IS NULL)");
@@ -735,6 +731,8 @@ namespace Grassroots.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("RegionPath", "Date");
+
+                    b.HasIndex("PostingId", "PersonId", "VillageId");
 
                     b.ToTable("CheckIns");
                 });
@@ -2366,27 +2364,12 @@ namespace Grassroots.Data.Migrations.Postgres
 
             modelBuilder.Entity("Grassroots.Manage.CheckIn", b =>
                 {
-                    b.HasOne("Grassroots.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("Grassroots.Dispatch.Posting", null)
                         .WithMany()
-                        .HasForeignKey("PostingId")
+                        .HasForeignKey("PostingId", "PersonId", "VillageId")
+                        .HasPrincipalKey("Id", "PersonId", "VillageId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-
-                    b.HasOne("Grassroots.Regions.Village", "Village")
-                        .WithMany()
-                        .HasForeignKey("VillageId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-
-                    b.Navigation("Village");
                 });
 
             modelBuilder.Entity("Grassroots.Manage.CheckInMonth", b =>

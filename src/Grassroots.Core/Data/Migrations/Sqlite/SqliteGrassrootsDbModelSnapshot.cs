@@ -708,10 +708,6 @@ namespace Grassroots.Data.Migrations.Sqlite
 
                     b.HasIndex("Date");
 
-                    b.HasIndex("PostingId");
-
-                    b.HasIndex("VillageId");
-
                     b.HasIndex("Date", "RegionPath")
                         .HasDatabaseName("IX_CheckIns_Exceptions")
                         .HasFilter("NOT \"OnPost\" OR (\"Flags\" <> 0 AND \"ReviewedAtUtc\" IS NULL)");
@@ -722,6 +718,8 @@ namespace Grassroots.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("RegionPath", "Date");
+
+                    b.HasIndex("PostingId", "PersonId", "VillageId");
 
                     b.ToTable("CheckIns");
                 });
@@ -2326,27 +2324,12 @@ namespace Grassroots.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Grassroots.Manage.CheckIn", b =>
                 {
-                    b.HasOne("Grassroots.People.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("Grassroots.Dispatch.Posting", null)
                         .WithMany()
-                        .HasForeignKey("PostingId")
+                        .HasForeignKey("PostingId", "PersonId", "VillageId")
+                        .HasPrincipalKey("Id", "PersonId", "VillageId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-
-                    b.HasOne("Grassroots.Regions.Village", "Village")
-                        .WithMany()
-                        .HasForeignKey("VillageId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-
-                    b.Navigation("Village");
                 });
 
             modelBuilder.Entity("Grassroots.Manage.CheckInMonth", b =>

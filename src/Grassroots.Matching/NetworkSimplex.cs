@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Grassroots.Matching;
 
@@ -21,13 +22,43 @@ sealed class NetworkSimplex
     const sbyte Upper = -1, Tree = 0, Lower = 1;
     const sbyte Up = 1, Down = -1;
 
+    /// <summary>
+    /// What the entering-arc search reads of an arc, in one 16-byte record: its ends and cost, with its state (Upper,
+    /// Tree, Lower) in the top two bits of the source.
+    /// </summary>
+    struct ArcRecord
+    {
+        public int SourceState;
+        public int Target;
+        public long Cost;
+    }
+
+    /// <summary>An arc's flow and capacity, read together by the leaving-arc search.</summary>
+    struct ArcRoom
+    {
+        public long Flow;
+        public long Capacity;
+    }
+
+    /// <summary>What the walks up the tree read of a node, in one 16-byte record.</summary>
+    struct TreeNode
+    {
+        public int Parent;
+        public int Pred;
+        public int SuccNum;
+        public int LastSucc;
+    }
+
+    const int StateShift = 30;
+    const int SourceMask = (1 << StateShift) - 1;
+
     readonly int root;
     int arcCount;
-    int[] source, target;
-    long[] capacity, cost, flow;
-    sbyte[] state;
+    ArcRecord[] arcs;
+    ArcRoom[] room;
 
-    readonly int[] parent, pred, thread, revThread, succNum, lastSucc;
+    readonly TreeNode[] tree;
+    readonly int[] thread, revThread;
     readonly sbyte[] predDir;
     readonly long[] pi;
     readonly List<int> dirtyRevs = [];
@@ -42,18 +73,12 @@ sealed class NetworkSimplex
     {
         root = nodeCount;
         var n = nodeCount + 1;
-        source = new int[Math.Max(4, arcCapacityHint)];
-        target = new int[source.Length];
-        capacity = new long[source.Length];
-        cost = new long[source.Length];
-        flow = new long[source.Length];
-        state = new sbyte[source.Length];
-        parent = new int[n];
-        pred = new int[n];
+        if (nodeCount < 0 || nodeCount >= SourceMask) throw new ArgumentOutOfRangeException(nameof(nodeCount));
+        arcs = new ArcRecord[Math.Max(4, arcCapacityHint)];
+        room = new ArcRoom[arcs.Length];
+        tree = new TreeNode[n];
         thread = new int[n];
         revThread = new int[n];
-        succNum = new int[n];
-        lastSucc = new int[n];
         predDir = new sbyte[n];
         pi = new long[n];
     }
@@ -64,23 +89,16 @@ sealed class NetworkSimplex
     /// <summary>Adds an arc at its lower bound (no flow) and returns its index.</summary>
     public int AddArc(int from, int to, long cap, long arcCost)
     {
-        if (arcCount == source.Length)
+        if ((uint)from > (uint)root || (uint)to > (uint)root) throw new ArgumentOutOfRangeException(nameof(from), "an arc's ends must be nodes of the network");
+        if (arcCount == arcs.Length)
         {
-            var size = source.Length * 2;
-            Array.Resize(ref source, size);
-            Array.Resize(ref target, size);
-            Array.Resize(ref capacity, size);
-            Array.Resize(ref cost, size);
-            Array.Resize(ref flow, size);
-            Array.Resize(ref state, size);
+            var size = arcs.Length * 2;
+            Array.Resize(ref arcs, size);
+            Array.Resize(ref room, size);
         }
         var e = arcCount++;
-        source[e] = from;
-        target[e] = to;
-        capacity[e] = cap;
-        cost[e] = arcCost;
-        flow[e] = 0;
-        state[e] = Lower;
+        arcs[e] = new ArcRecord { SourceState = from | (Lower << StateShift), Target = to, Cost = arcCost };
+        room[e] = new ArcRoom { Flow = 0, Capacity = cap };
         return e;
     }
 
@@ -94,31 +112,31 @@ sealed class NetworkSimplex
         for (var u = 0; u < n; u++)
         {
             var e = rootArc[u];
-            if (source[e] != u || target[e] != root || cost[e] != 0) throw new InvalidOperationException("initial tree arc must be a zero-cost arc to the root");
-            parent[u] = root;
-            pred[u] = e;
+            if (Source(e) != u || arcs[e].Target != root || arcs[e].Cost != 0) throw new InvalidOperationException("initial tree arc must be a zero-cost arc to the root");
+            tree[u].Parent = root;
+            tree[u].Pred = e;
             predDir[u] = Up;
             thread[u] = u + 1;
             revThread[u + 1] = u;
-            succNum[u] = 1;
-            lastSucc[u] = u;
-            state[e] = Tree;
-            flow[e] = initialFlow[u];
+            tree[u].SuccNum = 1;
+            tree[u].LastSucc = u;
+            SetState(e, Tree);
+            room[e].Flow = initialFlow[u];
             pi[u] = 0;
         }
-        parent[root] = -1;
-        pred[root] = -1;
+        tree[root].Parent = -1;
+        tree[root].Pred = -1;
         thread[root] = 0;
         revThread[0] = root;
-        succNum[root] = n + 1;
-        lastSucc[root] = n == 0 ? root : n - 1;
+        tree[root].SuccNum = n + 1;
+        tree[root].LastSucc = n == 0 ? root : n - 1;
         pi[root] = 0;
         nextArc = 0;
     }
 
-    public long Flow(int arc) => flow[arc];
-    public long Capacity(int arc) => capacity[arc];
-    public long Cost(int arc) => cost[arc];
+    public long Flow(int arc) => room[arc].Flow;
+    public long Capacity(int arc) => room[arc].Capacity;
+    public long Cost(int arc) => arcs[arc].Cost;
     /// <summary>
     /// Builds the initial tree from a feasible flow (crossover): <paramref name="arcFlow"/>[e] is the flow on arc e, with
     /// every node's outflow minus inflow equal to its supply. Cycles of arcs strictly between their bounds are cancelled
@@ -133,29 +151,28 @@ sealed class NetworkSimplex
         var n = root + 1;
         for (var e = 0; e < arcCount; e++)
         {
-            if (arcFlow[e] < 0 || arcFlow[e] > capacity[e]) throw new ArgumentException("flow outside an arc's bounds", nameof(arcFlow));
-            flow[e] = arcFlow[e];
+            if (arcFlow[e] < 0 || arcFlow[e] > room[e].Capacity) throw new ArgumentException("flow outside an arc's bounds", nameof(arcFlow));
+            room[e].Flow = arcFlow[e];
         }
         // The forest of free arcs (strictly between bounds), as parent pointers with the arc to the parent: first a
         // breadth-first spanning forest of the free arcs (from the root first, so trees are shallow), then each other
         // free arc closes a cycle, which is cancelled.
-        Array.Fill(parent, -1, 0, n);
-        Array.Fill(pred, -1, 0, n);
+        for (var u = 0; u < n; u++) { tree[u].Parent = -1; tree[u].Pred = -1; }
         var freeStart = new int[n + 1];
         for (var e = 0; e < arcCount; e++)
         {
-            if (flow[e] == 0 || flow[e] == capacity[e]) continue;
-            freeStart[source[e] + 1]++;
-            freeStart[target[e] + 1]++;
+            if (room[e].Flow == 0 || room[e].Flow == room[e].Capacity) continue;
+            freeStart[Source(e) + 1]++;
+            freeStart[arcs[e].Target + 1]++;
         }
         for (var i = 0; i < n; i++) freeStart[i + 1] += freeStart[i];
         var freeArc = new int[freeStart[n]];
         var fillFree = freeStart[..n];
         for (var e = 0; e < arcCount; e++)
         {
-            if (flow[e] == 0 || flow[e] == capacity[e]) continue;
-            freeArc[fillFree[source[e]]++] = e;
-            freeArc[fillFree[target[e]]++] = e;
+            if (room[e].Flow == 0 || room[e].Flow == room[e].Capacity) continue;
+            freeArc[fillFree[Source(e)]++] = e;
+            freeArc[fillFree[arcs[e].Target]++] = e;
         }
         var visited = new bool[n];
         var inForest = new bool[arcCount];
@@ -172,11 +189,11 @@ sealed class NetworkSimplex
                 for (var i = freeStart[x]; i < freeStart[x + 1]; i++)
                 {
                     var e = freeArc[i];
-                    var y = source[e] == x ? target[e] : source[e];
+                    var y = Source(e) == x ? arcs[e].Target : Source(e);
                     if (visited[y]) continue;
                     visited[y] = true;
-                    parent[y] = x;
-                    pred[y] = e;
+                    tree[y].Parent = x;
+                    tree[y].Pred = e;
                     inForest[e] = true;
                     bfs[tailQ++] = y;
                 }
@@ -189,75 +206,75 @@ sealed class NetworkSimplex
         var forwardOf = new List<bool>();
         for (var e = 0; e < arcCount; e++)
         {
-            if (flow[e] == 0 || flow[e] == capacity[e] || inForest[e]) continue;
-            int u = source[e], v = target[e];
+            if (room[e].Flow == 0 || room[e].Flow == room[e].Capacity || inForest[e]) continue;
+            int u = Source(e), v = arcs[e].Target;
             // The tree path between u and v, if they share a tree: mark u's path to its root, walk v's until it meets it.
             stamp++;
-            for (var x = u; x >= 0; x = parent[x]) mark[x] = stamp;
+            for (var x = u; x >= 0; x = tree[x].Parent) mark[x] = stamp;
             var meet = v;
-            while (meet >= 0 && mark[meet] != stamp) meet = parent[meet];
+            while (meet >= 0 && mark[meet] != stamp) meet = tree[meet].Parent;
             if (meet < 0)
             {
                 // Different trees (an earlier cancellation split one): make u the root of its tree, hang it from v.
                 Evert(u);
-                parent[u] = v;
-                pred[u] = e;
+                tree[u].Parent = v;
+                tree[u].Pred = e;
                 continue;
             }
             // Same tree: the cycle u → v (e forwards), v up to meet, meet down to u. Each tree node x on it stands for
-            // its arc pred[x]; "forward" when the cycle's direction runs along that arc.
+            // its arc tree[x].Pred; "forward" when the cycle's direction runs along that arc.
             cycles++;
             cycle.Clear();
-            long cycleCost = cost[e];
+            long cycleCost = arcs[e].Cost;
             forwardOf.Clear();
-            for (var x = v; x != meet; x = parent[x])
+            for (var x = v; x != meet; x = tree[x].Parent)
             {
-                var a = pred[x];
-                var forward = source[a] == x;
+                var a = tree[x].Pred;
+                var forward = Source(a) == x;
                 cycle.Add(x);
                 forwardOf.Add(forward);
-                cycleCost += forward ? cost[a] : -cost[a];
+                cycleCost += forward ? arcs[a].Cost : -arcs[a].Cost;
             }
-            for (var x = u; x != meet; x = parent[x])
+            for (var x = u; x != meet; x = tree[x].Parent)
             {
-                var a = pred[x];
-                var forward = target[a] == x;
+                var a = tree[x].Pred;
+                var forward = arcs[a].Target == x;
                 cycle.Add(x);
                 forwardOf.Add(forward);
-                cycleCost += forward ? cost[a] : -cost[a];
+                cycleCost += forward ? arcs[a].Cost : -arcs[a].Cost;
             }
             // Push around it in the direction that does not raise the cost, until an arc reaches a bound.
             var sign = cycleCost <= 0 ? 1 : -1;
-            var theta = sign > 0 ? capacity[e] - flow[e] : flow[e];
+            var theta = sign > 0 ? room[e].Capacity - room[e].Flow : room[e].Flow;
             for (var i = 0; i < cycle.Count; i++)
             {
-                var a = pred[cycle[i]];
-                theta = Math.Min(theta, forwardOf[i] == (sign > 0) ? capacity[a] - flow[a] : flow[a]);
+                var a = tree[cycle[i]].Pred;
+                theta = Math.Min(theta, forwardOf[i] == (sign > 0) ? room[a].Capacity - room[a].Flow : room[a].Flow);
             }
-            flow[e] += sign * theta;
-            for (var i = 0; i < cycle.Count; i++) flow[pred[cycle[i]]] += forwardOf[i] == (sign > 0) ? theta : -theta;
+            room[e].Flow += sign * theta;
+            for (var i = 0; i < cycle.Count; i++) room[tree[cycle[i]].Pred].Flow += forwardOf[i] == (sign > 0) ? theta : -theta;
             // Cut the tree arcs that reached a bound; hang e in if it is still free.
             foreach (var x in cycle)
             {
-                var a = pred[x];
-                if (flow[a] == 0 || flow[a] == capacity[a]) { parent[x] = -1; pred[x] = -1; }
+                var a = tree[x].Pred;
+                if (room[a].Flow == 0 || room[a].Flow == room[a].Capacity) { tree[x].Parent = -1; tree[x].Pred = -1; }
             }
-            if (flow[e] != 0 && flow[e] != capacity[e])
+            if (room[e].Flow != 0 && room[e].Flow != room[e].Capacity)
             {
                 Evert(u);
-                parent[u] = v;
-                pred[u] = e;
+                tree[u].Parent = v;
+                tree[u].Pred = e;
             }
         }
         // Hang the root's tree from the root, and every other tree from the root by the root arc of one of its nodes
         // that has room upwards.
         Evert(root);
         var kids = new int[n + 1];
-        for (var u = 0; u < n; u++) if (parent[u] >= 0) kids[parent[u] + 1]++;
+        for (var u = 0; u < n; u++) if (tree[u].Parent >= 0) kids[tree[u].Parent + 1]++;
         for (var i = 0; i < n; i++) kids[i + 1] += kids[i];
         var kid = new int[Math.Max(1, kids[n])];
         var fillKids = kids[..n];
-        for (var u = 0; u < n; u++) if (parent[u] >= 0) kid[fillKids[parent[u]]++] = u;
+        for (var u = 0; u < n; u++) if (tree[u].Parent >= 0) kid[fillKids[tree[u].Parent]++] = u;
         Array.Clear(visited);
         var trees = new List<int>();
         var component = new int[n];          // the forest tree of each node, named by its root
@@ -266,7 +283,7 @@ sealed class NetworkSimplex
         {
             var r = s0;
             if (visited[r]) continue;
-            while (parent[r] >= 0) r = parent[r];
+            while (tree[r].Parent >= 0) r = tree[r].Parent;
             // Every node of r's tree.
             int headQ = 0, tailQ = 0;
             bfs[tailQ++] = r;
@@ -282,7 +299,7 @@ sealed class NetworkSimplex
             for (var i = 0; i < tailQ && hang < 0; i++)
             {
                 var x = bfs[i];
-                if (flow[rootArc[x]] < capacity[rootArc[x]]) hang = x;
+                if (room[rootArc[x]].Flow < room[rootArc[x]].Capacity) hang = x;
             }
             if (hang >= 0) trees.Add(hang);
             else stranded.Add(r);
@@ -290,20 +307,20 @@ sealed class NetworkSimplex
         foreach (var hang in trees)
         {
             var e = rootArc[hang];
-            if (source[e] != hang || target[e] != root || cost[e] != 0) throw new InvalidOperationException("a root arc must be a zero-cost arc to the root");
+            if (Source(e) != hang || arcs[e].Target != root || arcs[e].Cost != 0) throw new InvalidOperationException("a root arc must be a zero-cost arc to the root");
             Evert(hang);
-            parent[hang] = root;
-            pred[hang] = e;
+            tree[hang].Parent = root;
+            tree[hang].Pred = e;
         }
         if (stranded.Count > 0) HangStranded(stranded, component, trees);
-        for (var e = 0; e < arcCount; e++) state[e] = flow[e] == 0 ? Lower : flow[e] == capacity[e] ? Upper : Tree;
+        for (var e = 0; e < arcCount; e++) SetState(e, room[e].Flow == 0 ? Lower : room[e].Flow == room[e].Capacity ? Upper : Tree);
         // Preorder thread, subtree sizes, last successors, directions and potentials.
         Array.Clear(kids);
-        for (var u = 0; u < root; u++) kids[parent[u] + 1]++;
+        for (var u = 0; u < root; u++) kids[tree[u].Parent + 1]++;
         for (var i = 0; i < n; i++) kids[i + 1] += kids[i];
         kid = new int[root];
         fillKids = kids[..n];
-        for (var u = 0; u < root; u++) kid[fillKids[parent[u]]++] = u;
+        for (var u = 0; u < root; u++) kid[fillKids[tree[u].Parent]++] = u;
         var order = new int[n];
         var stack = new Stack<int>();
         stack.Push(root);
@@ -315,10 +332,10 @@ sealed class NetworkSimplex
             order[count++] = u;
             if (u != root)
             {
-                var a = pred[u];
-                state[a] = Tree;
-                if (source[a] == u) { predDir[u] = Up; pi[u] = pi[parent[u]] - cost[a]; }
-                else { predDir[u] = Down; pi[u] = pi[parent[u]] + cost[a]; }
+                var a = tree[u].Pred;
+                SetState(a, Tree);
+                if (Source(a) == u) { predDir[u] = Up; pi[u] = pi[tree[u].Parent] - arcs[a].Cost; }
+                else { predDir[u] = Down; pi[u] = pi[tree[u].Parent] + arcs[a].Cost; }
             }
             for (var i = kids[u + 1] - 1; i >= kids[u]; i--) stack.Push(kid[i]);
         }
@@ -331,11 +348,11 @@ sealed class NetworkSimplex
             revThread[next] = u;
         }
         var positionOf = new int[n];
-        for (var i = 0; i < n; i++) { positionOf[order[i]] = i; succNum[i] = 1; }
-        for (var i = n - 1; i > 0; i--) succNum[parent[order[i]]] += succNum[order[i]];
-        for (var u = 0; u < n; u++) lastSucc[u] = order[positionOf[u] + succNum[u] - 1];
-        parent[root] = -1;
-        pred[root] = -1;
+        for (var i = 0; i < n; i++) { positionOf[order[i]] = i; tree[i].SuccNum = 1; }
+        for (var i = n - 1; i > 0; i--) tree[tree[order[i]].Parent].SuccNum += tree[order[i]].SuccNum;
+        for (var u = 0; u < n; u++) tree[u].LastSucc = order[positionOf[u] + tree[u].SuccNum - 1];
+        tree[root].Parent = -1;
+        tree[root].Pred = -1;
         nextArc = 0;
         candidateCount = 0;
         return cycles;
@@ -352,20 +369,20 @@ sealed class NetworkSimplex
         var n = root + 1;
         for (var u = 0; u < root; u++)
         {
-            var e = pred[u];
-            if (e < 0 || state[e] != Tree) { problems.Add($"node {u}: no tree arc to its parent"); continue; }
+            var e = tree[u].Pred;
+            if (e < 0 || State(e) != Tree) { problems.Add($"node {u}: no tree arc to its parent"); continue; }
             var up = predDir[u] == Up;
-            if (up ? source[e] != u || target[e] != parent[u] : target[e] != u || source[e] != parent[u]) problems.Add($"node {u}: tree arc {e} does not join it to its parent");
-            if (cost[e] + pi[source[e]] - pi[target[e]] != 0) problems.Add($"tree arc {e}: reduced cost not zero");
-            if (up ? flow[e] >= capacity[e] : flow[e] <= 0) problems.Add($"node {u}: cannot send flow to the root through arc {e} (not strongly feasible)");
+            if (up ? Source(e) != u || arcs[e].Target != tree[u].Parent : arcs[e].Target != u || Source(e) != tree[u].Parent) problems.Add($"node {u}: tree arc {e} does not join it to its parent");
+            if (arcs[e].Cost + pi[Source(e)] - pi[arcs[e].Target] != 0) problems.Add($"tree arc {e}: reduced cost not zero");
+            if (up ? room[e].Flow >= room[e].Capacity : room[e].Flow <= 0) problems.Add($"node {u}: cannot send flow to the root through arc {e} (not strongly feasible)");
         }
         var treeArcs = 0;
         for (var e = 0; e < arcCount; e++)
         {
-            if (state[e] == Tree) treeArcs++;
-            else if (state[e] == Lower && flow[e] != 0) problems.Add($"arc {e}: at its lower bound with flow {flow[e]}");
-            else if (state[e] == Upper && flow[e] != capacity[e]) problems.Add($"arc {e}: at its upper bound with flow {flow[e]}");
-            if (flow[e] < 0 || flow[e] > capacity[e]) problems.Add($"arc {e}: flow {flow[e]} outside its bounds");
+            if (State(e) == Tree) treeArcs++;
+            else if (State(e) == Lower && room[e].Flow != 0) problems.Add($"arc {e}: at its lower bound with flow {room[e].Flow}");
+            else if (State(e) == Upper && room[e].Flow != room[e].Capacity) problems.Add($"arc {e}: at its upper bound with flow {room[e].Flow}");
+            if (room[e].Flow < 0 || room[e].Flow > room[e].Capacity) problems.Add($"arc {e}: flow {room[e].Flow} outside its bounds");
         }
         if (treeArcs != root) problems.Add($"{treeArcs} tree arcs for {n} nodes");
         // Preorder: walking the thread from the root visits every node once, each after its parent, subtrees contiguous.
@@ -384,12 +401,12 @@ sealed class NetworkSimplex
         for (var u = 0; u < n; u++) size[u] = 1;
         var order = new int[n];
         for (var u = 0; u < n; u++) if (position[u] >= 0) order[position[u]] = u;
-        for (var i = n - 1; i > 0; i--) size[parent[order[i]]] += size[order[i]];
+        for (var i = n - 1; i > 0; i--) size[tree[order[i]].Parent] += size[order[i]];
         for (var u = 0; u < n; u++)
         {
-            if (u != root && position[u] <= position[parent[u]]) problems.Add($"node {u}: before its parent in the thread");
-            if (succNum[u] != size[u]) problems.Add($"node {u}: subtree size {succNum[u]}, not {size[u]}");
-            if (lastSucc[u] != order[position[u] + size[u] - 1]) problems.Add($"node {u}: wrong last successor");
+            if (u != root && position[u] <= position[tree[u].Parent]) problems.Add($"node {u}: before its parent in the thread");
+            if (tree[u].SuccNum != size[u]) problems.Add($"node {u}: subtree size {tree[u].SuccNum}, not {size[u]}");
+            if (tree[u].LastSucc != order[position[u] + size[u] - 1]) problems.Add($"node {u}: wrong last successor");
         }
         return problems;
     }
@@ -398,7 +415,7 @@ sealed class NetworkSimplex
     internal long TotalCost()
     {
         long total = 0;
-        for (var e = 0; e < arcCount; e++) total += cost[e] * flow[e];
+        for (var e = 0; e < arcCount; e++) total += arcs[e].Cost * room[e].Flow;
         return total;
     }
 
@@ -416,16 +433,16 @@ sealed class NetworkSimplex
             var progress = false;
             for (var e = 0; e < arcCount; e++)
             {
-                int u = source[e], v = target[e];
+                int u = Source(e), v = arcs[e].Target;
                 int cu = component[u], cv = component[v];
-                if (pending.Contains(cu) && attached.Contains(cv) && flow[e] < capacity[e])
+                if (pending.Contains(cu) && attached.Contains(cv) && room[e].Flow < room[e].Capacity)
                 {
-                    Evert(u); parent[u] = v; pred[u] = e;
+                    Evert(u); tree[u].Parent = v; tree[u].Pred = e;
                     pending.Remove(cu); attached.Add(cu); progress = true;
                 }
-                else if (pending.Contains(cv) && attached.Contains(cu) && flow[e] > 0)
+                else if (pending.Contains(cv) && attached.Contains(cu) && room[e].Flow > 0)
                 {
-                    Evert(v); parent[v] = u; pred[v] = e;
+                    Evert(v); tree[v].Parent = u; tree[v].Pred = e;
                     pending.Remove(cv); attached.Add(cv); progress = true;
                 }
             }
@@ -440,25 +457,36 @@ sealed class NetworkSimplex
         var x = u;
         while (x >= 0)
         {
-            var up = parent[x];
-            var upArc = pred[x];
-            parent[x] = previous;
-            pred[x] = previousArc;
+            var up = tree[x].Parent;
+            var upArc = tree[x].Pred;
+            tree[x].Parent = previous;
+            tree[x].Pred = previousArc;
             previous = x;
             previousArc = upArc;
             x = up;
         }
     }
 
-    public int Source(int arc) => source[arc];
-    public int Target(int arc) => target[arc];
+    public int Source(int arc) => arcs[arc].SourceState & SourceMask;
+
+    /// <summary>The arc's state: Upper, Tree or Lower.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    sbyte State(int arc) => (sbyte)(arcs[arc].SourceState >> StateShift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void SetState(int arc, sbyte value)
+    {
+        ref var a = ref arcs[arc];
+        a.SourceState = (a.SourceState & SourceMask) | (value << StateShift);
+    }
+    public int Target(int arc) => arcs[arc].Target;
     public long Potential(int node) => pi[node];
 
     // Buffers of LargestPotentials, kept from call to call.
     int[] residualStart = [], residualFill = [], residualHead = [];
     long[] residualWeight = [], dist = [];
-    bool[] done = [];
-    readonly PriorityQueue<int, long> potentialQueue = new();
+    // Dijkstra's queue: a binary heap of nodes keyed by dist, with each node's place in it (−1: never queued, −2: done).
+    int[] heap = [], heapPlace = [];
 
     /// <summary>
     /// The largest optimal potentials relative to the root (root = 0): shortest-path distances from the root in the
@@ -476,14 +504,15 @@ sealed class NetworkSimplex
             residualStart = new int[n + 1];
             residualFill = new int[n];
             dist = new long[n];
-            done = new bool[n];
+            heap = new int[n];
+            heapPlace = new int[n];
         }
         var degree = residualStart;
         Array.Clear(degree, 0, n + 1);
         for (var e = 0; e < arcCount; e++)
         {
-            if (flow[e] < capacity[e]) degree[source[e] + 1]++;
-            if (flow[e] > 0) degree[target[e] + 1]++;
+            if (room[e].Flow < room[e].Capacity) degree[Source(e) + 1]++;
+            if (room[e].Flow > 0) degree[arcs[e].Target + 1]++;
         }
         for (var i = 0; i < n; i++) degree[i + 1] += degree[i];
         if (residualHead.Length < degree[n])
@@ -497,25 +526,31 @@ sealed class NetworkSimplex
         Array.Copy(degree, fill, n);
         for (var e = 0; e < arcCount; e++)
         {
-            long rc = cost[e] + pi[source[e]] - pi[target[e]];
-            if (flow[e] < capacity[e]) { head[fill[source[e]]] = target[e]; weight[fill[source[e]]++] = rc; }
-            if (flow[e] > 0) { head[fill[target[e]]] = source[e]; weight[fill[target[e]]++] = -rc; }
+            long rc = arcs[e].Cost + pi[Source(e)] - pi[arcs[e].Target];
+            if (room[e].Flow < room[e].Capacity) { head[fill[Source(e)]] = arcs[e].Target; weight[fill[Source(e)]++] = rc; }
+            if (room[e].Flow > 0) { head[fill[arcs[e].Target]] = Source(e); weight[fill[arcs[e].Target]++] = -rc; }
         }
         Array.Fill(dist, long.MaxValue, 0, n);
-        Array.Clear(done, 0, n);
-        var queue = potentialQueue;
-        queue.Clear();
+        Array.Fill(heapPlace, -1, 0, n);
+        var size = 0;
         dist[root] = 0;
-        queue.Enqueue(root, 0);
-        while (queue.TryDequeue(out var u, out var d))
+        HeapUp(root, size++);
+        while (size > 0)
         {
-            if (done[u]) continue;
-            done[u] = true;
+            var u = heap[0];
+            heapPlace[u] = -2;
+            if (--size > 0) HeapDown(heap[size], 0, size);
+            var d = dist[u];
             for (var i = degree[u]; i < degree[u + 1]; i++)
             {
                 var v = head[i];
                 var nd = d + weight[i];
-                if (nd < dist[v]) { dist[v] = nd; queue.Enqueue(v, nd); }
+                if (nd < dist[v])
+                {
+                    dist[v] = nd;
+                    var place = heapPlace[v];
+                    if (place != -2) HeapUp(v, place >= 0 ? place : size++);
+                }
             }
         }
         var result = new long[n];
@@ -525,6 +560,42 @@ sealed class NetworkSimplex
             result[v] = dist[v] == long.MaxValue ? pi[v] - pi[root] : dist[v] + pi[v] - pi[root];
         }
         return result;
+    }
+
+    /// <summary>Puts <paramref name="node"/> at heap place <paramref name="place"/> (a free one, or its own after its distance fell) and moves it up.</summary>
+    void HeapUp(int node, int place)
+    {
+        var key = dist[node];
+        while (place > 0)
+        {
+            var up = (place - 1) >> 1;
+            var other = heap[up];
+            if (dist[other] <= key) break;
+            heap[place] = other;
+            heapPlace[other] = place;
+            place = up;
+        }
+        heap[place] = node;
+        heapPlace[node] = place;
+    }
+
+    /// <summary>Puts <paramref name="node"/> at heap place <paramref name="place"/> of a heap of <paramref name="size"/> and moves it down.</summary>
+    void HeapDown(int node, int place, int size)
+    {
+        var key = dist[node];
+        while (true)
+        {
+            var child = 2 * place + 1;
+            if (child >= size) break;
+            if (child + 1 < size && dist[heap[child + 1]] < dist[heap[child]]) child++;
+            var other = heap[child];
+            if (dist[other] >= key) break;
+            heap[place] = other;
+            heapPlace[other] = place;
+            place = child;
+        }
+        heap[place] = node;
+        heapPlace[node] = place;
     }
 
     /// <summary>Pivots until no arc has a negative reduced cost in its residual direction.</summary>
@@ -559,6 +630,14 @@ sealed class NetworkSimplex
     long[] candidateCost = [];
     int candidateCount;
 
+    /// <summary>The arc's reduced cost in the direction it can move (negative: it may enter), read without bounds checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static long Violation(ref ArcRecord a, ref long pi0)
+    {
+        var sourceState = a.SourceState;
+        return (sourceState >> StateShift) * (a.Cost + Unsafe.Add(ref pi0, sourceState & SourceMask) - Unsafe.Add(ref pi0, a.Target));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool FindEnteringArc(int blockSize)
     {
@@ -569,11 +648,13 @@ sealed class NetworkSimplex
             candidateCost = new long[headLength + blockSize + 1];
             candidateCount = 0;
         }
+        // Unchecked access: arcs below arcCount, nodes up to the root.
+        ref var arc0 = ref MemoryMarshal.GetArrayDataReference(arcs);
+        ref var pi0 = ref MemoryMarshal.GetArrayDataReference(pi);
         // Re-check the list.
         for (var i = 0; i < candidateCount; i++)
         {
-            var e = candidates[i];
-            var c = state[e] * (cost[e] + pi[source[e]] - pi[target[e]]);
+            var c = Violation(ref Unsafe.Add(ref arc0, candidates[i]), ref pi0);
             if (c < 0) candidateCost[i] = c;
             else
             {
@@ -591,7 +672,7 @@ sealed class NetworkSimplex
         int arc;
         for (arc = nextArc; arc < m; arc++)
         {
-            var c = state[arc] * (cost[arc] + pi[source[arc]] - pi[target[arc]]);
+            var c = Violation(ref Unsafe.Add(ref arc0, arc), ref pi0);
             if (c < 0) { candidates[candidateCount] = arc; candidateCost[candidateCount++] = c; }
             if (--count == 0)
             {
@@ -604,7 +685,7 @@ sealed class NetworkSimplex
         {
             for (arc = 0; arc < nextArc; arc++)
             {
-                var c = state[arc] * (cost[arc] + pi[source[arc]] - pi[target[arc]]);
+                var c = Violation(ref Unsafe.Add(ref arc0, arc), ref pi0);
                 if (c < 0) { candidates[candidateCount] = arc; candidateCost[candidateCount++] = c; }
                 if (--count == 0)
                 {
@@ -661,45 +742,57 @@ sealed class NetworkSimplex
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void FindJoinNode()
     {
-        int u = source[inArc], v = target[inArc];
+        int u = Source(inArc), v = arcs[inArc].Target;
+        ref var tree0 = ref MemoryMarshal.GetArrayDataReference(tree);
+        ref var nu = ref Unsafe.Add(ref tree0, u);
+        ref var nv = ref Unsafe.Add(ref tree0, v);
         while (u != v)
         {
-            if (succNum[u] < succNum[v]) u = parent[u];
-            else v = parent[v];
+            if (nu.SuccNum < nv.SuccNum) { u = nu.Parent; nu = ref Unsafe.Add(ref tree0, u); }
+            else { v = nv.Parent; nv = ref Unsafe.Add(ref tree0, v); }
         }
         join = u;
+    }
+
+    /// <summary>How much more an arc can carry forwards (<paramref name="forward"/>: room up to its capacity, infinite for an uncapacitated arc) or backwards (its flow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static long Residual(long flow, long capacity, bool forward)
+    {
+        var room = capacity == Infinite ? Infinite : capacity - flow;
+        return forward ? room : flow;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool FindLeavingArc()
     {
         int first, second;
-        if (state[inArc] == Lower) { first = source[inArc]; second = target[inArc]; }
-        else { first = target[inArc]; second = source[inArc]; }
-        delta = capacity[inArc];
+        if (State(inArc) == Lower) { first = Source(inArc); second = arcs[inArc].Target; }
+        else { first = arcs[inArc].Target; second = Source(inArc); }
+        var best = room[inArc].Capacity;
         var result = 0;
-        for (var u = first; u != join; u = parent[u])
+        var leaving = uOut;
+        // Unchecked access: every node on the tree paths has a tree arc.
+        ref var tree0 = ref MemoryMarshal.GetArrayDataReference(tree);
+        ref var room0 = ref MemoryMarshal.GetArrayDataReference(room);
+        ref var dir0 = ref MemoryMarshal.GetArrayDataReference(predDir);
+        for (var u = first; u != join;)
         {
-            var e = pred[u];
-            var d = flow[e];
-            if (predDir[u] == Down)
-            {
-                var c = capacity[e];
-                d = c >= Infinite ? Infinite : c - d;
-            }
-            if (d < delta) { delta = d; uOut = u; result = 1; }
+            ref var node = ref Unsafe.Add(ref tree0, u);
+            ref var r = ref Unsafe.Add(ref room0, node.Pred);
+            var d = Residual(r.Flow, r.Capacity, Unsafe.Add(ref dir0, u) == Down);
+            if (d < best) { best = d; leaving = u; result = 1; }
+            u = node.Parent;
         }
-        for (var u = second; u != join; u = parent[u])
+        for (var u = second; u != join;)
         {
-            var e = pred[u];
-            var d = flow[e];
-            if (predDir[u] == Up)
-            {
-                var c = capacity[e];
-                d = c >= Infinite ? Infinite : c - d;
-            }
-            if (d <= delta) { delta = d; uOut = u; result = 2; }
+            ref var node = ref Unsafe.Add(ref tree0, u);
+            ref var r = ref Unsafe.Add(ref room0, node.Pred);
+            var d = Residual(r.Flow, r.Capacity, Unsafe.Add(ref dir0, u) == Up);
+            if (d <= best) { best = d; leaving = u; result = 2; }
+            u = node.Parent;
         }
+        delta = best;
+        uOut = leaving;
         if (result == 1) { uIn = first; vIn = second; }
         else { uIn = second; vIn = first; }
         return result != 0;
@@ -710,19 +803,32 @@ sealed class NetworkSimplex
     {
         if (delta > 0)
         {
-            var val = state[inArc] * delta;
-            flow[inArc] += val;
-            for (var u = source[inArc]; u != join; u = parent[u]) flow[pred[u]] -= predDir[u] * val;
-            for (var u = target[inArc]; u != join; u = parent[u]) flow[pred[u]] += predDir[u] * val;
+            var val = State(inArc) * delta;
+            room[inArc].Flow += val;
+            ref var tree0 = ref MemoryMarshal.GetArrayDataReference(tree);
+            ref var room0 = ref MemoryMarshal.GetArrayDataReference(room);
+            ref var dir0 = ref MemoryMarshal.GetArrayDataReference(predDir);
+            for (var u = Source(inArc); u != join;)
+            {
+                ref var node = ref Unsafe.Add(ref tree0, u);
+                Unsafe.Add(ref room0, node.Pred).Flow -= Unsafe.Add(ref dir0, u) * val;
+                u = node.Parent;
+            }
+            for (var u = arcs[inArc].Target; u != join;)
+            {
+                ref var node = ref Unsafe.Add(ref tree0, u);
+                Unsafe.Add(ref room0, node.Pred).Flow += Unsafe.Add(ref dir0, u) * val;
+                u = node.Parent;
+            }
         }
         if (change)
         {
-            state[inArc] = Tree;
-            state[pred[uOut]] = flow[pred[uOut]] == 0 ? Lower : Upper;
+            SetState(inArc, Tree);
+            SetState(tree[uOut].Pred, room[tree[uOut].Pred].Flow == 0 ? Lower : Upper);
         }
         else
         {
-            state[inArc] = (sbyte)-state[inArc];
+            SetState(inArc, (sbyte)-State(inArc));
         }
     }
 
@@ -730,15 +836,15 @@ sealed class NetworkSimplex
     void UpdateTreeStructure()
     {
         var oldRevThread = revThread[uOut];
-        var oldSuccNum = succNum[uOut];
-        var oldLastSucc = lastSucc[uOut];
-        vOut = parent[uOut];
+        var oldSuccNum = tree[uOut].SuccNum;
+        var oldLastSucc = tree[uOut].LastSucc;
+        vOut = tree[uOut].Parent;
 
         if (uIn == uOut)
         {
-            parent[uIn] = vIn;
-            pred[uIn] = inArc;
-            predDir[uIn] = uIn == source[inArc] ? Up : Down;
+            tree[uIn].Parent = vIn;
+            tree[uIn].Pred = inArc;
+            predDir[uIn] = uIn == Source(inArc) ? Up : Down;
             if (thread[vIn] != uOut)
             {
                 var after = thread[oldLastSucc];
@@ -756,29 +862,29 @@ sealed class NetworkSimplex
             var threadContinue = oldRevThread == vIn ? thread[oldLastSucc] : thread[vIn];
             var stem = uIn;
             var parStem = vIn;
-            var last = lastSucc[uIn];
+            var last = tree[uIn].LastSucc;
             int before, after = thread[last];
             thread[vIn] = uIn;
             dirtyRevs.Clear();
             dirtyRevs.Add(vIn);
             while (stem != uOut)
             {
-                var nextStem = parent[stem];
+                var nextStem = tree[stem].Parent;
                 thread[last] = nextStem;
                 dirtyRevs.Add(last);
                 before = revThread[stem];
                 thread[before] = after;
                 revThread[after] = before;
-                parent[stem] = parStem;
+                tree[stem].Parent = parStem;
                 parStem = stem;
                 stem = nextStem;
-                last = lastSucc[stem] == lastSucc[parStem] ? revThread[parStem] : lastSucc[stem];
+                last = tree[stem].LastSucc == tree[parStem].LastSucc ? revThread[parStem] : tree[stem].LastSucc;
                 after = thread[last];
             }
-            parent[uOut] = parStem;
+            tree[uOut].Parent = parStem;
             thread[last] = threadContinue;
             revThread[threadContinue] = last;
-            lastSucc[uOut] = last;
+            tree[uOut].LastSucc = last;
             if (oldRevThread != vIn)
             {
                 thread[oldRevThread] = after;
@@ -786,40 +892,43 @@ sealed class NetworkSimplex
             }
             foreach (var u in dirtyRevs) revThread[thread[u]] = u;
 
-            int tmpSc = 0, tmpLs = lastSucc[uOut];
-            for (int u = uOut, p = parent[u]; u != uIn; u = p, p = parent[u])
+            int tmpSc = 0, tmpLs = tree[uOut].LastSucc;
+            for (int u = uOut, p = tree[u].Parent; u != uIn; u = p, p = tree[u].Parent)
             {
-                pred[u] = pred[p];
+                tree[u].Pred = tree[p].Pred;
                 predDir[u] = (sbyte)-predDir[p];
-                tmpSc += succNum[u] - succNum[p];
-                succNum[u] = tmpSc;
-                lastSucc[p] = tmpLs;
+                tmpSc += tree[u].SuccNum - tree[p].SuccNum;
+                tree[u].SuccNum = tmpSc;
+                tree[p].LastSucc = tmpLs;
             }
-            pred[uIn] = inArc;
-            predDir[uIn] = uIn == source[inArc] ? Up : Down;
-            succNum[uIn] = oldSuccNum;
+            tree[uIn].Pred = inArc;
+            predDir[uIn] = uIn == Source(inArc) ? Up : Down;
+            tree[uIn].SuccNum = oldSuccNum;
         }
 
-        var upLimitOut = lastSucc[join] == vIn ? join : -1;
-        var lastSuccOut = lastSucc[uOut];
-        for (var u = vIn; u != -1 && lastSucc[u] == vIn; u = parent[u]) lastSucc[u] = lastSuccOut;
+        var upLimitOut = tree[join].LastSucc == vIn ? join : -1;
+        var lastSuccOut = tree[uOut].LastSucc;
+        for (var u = vIn; u != -1 && tree[u].LastSucc == vIn; u = tree[u].Parent) tree[u].LastSucc = lastSuccOut;
         if (join != oldRevThread && vIn != oldRevThread)
         {
-            for (var u = vOut; u != upLimitOut && lastSucc[u] == oldLastSucc; u = parent[u]) lastSucc[u] = oldRevThread;
+            for (var u = vOut; u != upLimitOut && tree[u].LastSucc == oldLastSucc; u = tree[u].Parent) tree[u].LastSucc = oldRevThread;
         }
         else if (lastSuccOut != oldLastSucc)
         {
-            for (var u = vOut; u != upLimitOut && lastSucc[u] == oldLastSucc; u = parent[u]) lastSucc[u] = lastSuccOut;
+            for (var u = vOut; u != upLimitOut && tree[u].LastSucc == oldLastSucc; u = tree[u].Parent) tree[u].LastSucc = lastSuccOut;
         }
-        for (var u = vIn; u != join; u = parent[u]) succNum[u] += oldSuccNum;
-        for (var u = vOut; u != join; u = parent[u]) succNum[u] -= oldSuccNum;
+        for (var u = vIn; u != join; u = tree[u].Parent) tree[u].SuccNum += oldSuccNum;
+        for (var u = vOut; u != join; u = tree[u].Parent) tree[u].SuccNum -= oldSuccNum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UpdatePotential()
     {
-        var sigma = pi[vIn] - pi[uIn] - predDir[uIn] * cost[inArc];
-        var end = thread[lastSucc[uIn]];
-        for (var u = uIn; u != end; u = thread[u]) pi[u] += sigma;
+        var sigma = pi[vIn] - pi[uIn] - predDir[uIn] * arcs[inArc].Cost;
+        var end = thread[tree[uIn].LastSucc];
+        // Unchecked access: the thread holds nodes only.
+        ref var thread0 = ref MemoryMarshal.GetArrayDataReference(thread);
+        ref var pi0 = ref MemoryMarshal.GetArrayDataReference(pi);
+        for (var u = uIn; u != end; u = Unsafe.Add(ref thread0, u)) Unsafe.Add(ref pi0, u) += sigma;
     }
 }

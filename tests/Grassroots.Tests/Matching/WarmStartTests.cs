@@ -134,6 +134,43 @@ public sealed class WarmStartTests
     }
 
     [Fact]
+    public void Solve_KeepsEveryArcsEndsCostAndCapacity_WhateverBoundItEndsAt()
+    {
+        // Each arc's state (at its lower bound, in the tree, at its upper bound) is stored beside its source; the arc's
+        // ends must read back as added once arcs have moved through every state.
+        var random = new Random(5150);
+        var atUpper = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            var network = RandomNetwork(random, classes: random.Next(1, 15), groups: random.Next(1, 12), finiteArcs: true);
+            var simplex = network.Simplex;
+            simplex.Start(network.RootArc, network.Supply);
+            simplex.Solve();
+            Assert.Empty(simplex.TreeProblems());
+            for (var e = 0; e < network.Arcs.Count; e++)
+            {
+                var (from, to, cap, cost) = network.Arcs[e];
+                Assert.Equal(from, simplex.Source(e));
+                Assert.Equal(to, simplex.Target(e));
+                Assert.Equal(cost, simplex.Cost(e));
+                Assert.Equal(cap, simplex.Capacity(e));
+                if (cap != NetworkSimplex.Infinite && simplex.Flow(e) == cap) atUpper++;
+            }
+        }
+        Assert.True(atUpper > 50, $"{atUpper} arcs ended full");
+    }
+
+    [Fact]
+    public void AddArc_WithAnEndOutsideTheNetwork_IsRejected()
+    {
+        var simplex = new NetworkSimplex(3, 4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => simplex.AddArc(0, 4, 1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => simplex.AddArc(-1, 3, 1, 0));
+        Assert.Equal(0, simplex.ArcCount);
+        Assert.Equal(0, simplex.AddArc(2, 3, 1, 0));
+    }
+
+    [Fact]
     public void CostScaling_WithCostsScaledAboveTheNodeCount_FindsTheSimplexOptimum()
     {
         var random = new Random(99);

@@ -27,6 +27,12 @@ sealed class CostScaling
     const double UpdateFactor = 4;
     static readonly bool Trace = Environment.GetEnvironmentVariable("GRASSROOTS_DISPATCH_TRACE") == "1";
     readonly long finalEpsilon;
+    /// <summary>
+    /// When positive, the first phase's ε is at most this (scaled costs), whatever the worst violation of the starting
+    /// prices: for prices seeded close to optimal, where a few arcs set the worst violation. Any ε is correct; this only
+    /// decides how much work the phases do.
+    /// </summary>
+    public long FirstEpsilonAtMost { get; set; }
 
     readonly int n;
     readonly long[] supply;
@@ -63,6 +69,10 @@ sealed class CostScaling
     }
 
     public int ArcCount => m;
+    /// <summary>A node's price (scaled costs); the reduced cost of an arc is cost + price(source) − price(target).</summary>
+    public long Price(int node) => price[node];
+    /// <summary>Sets a node's price before a solve, e.g. from a coarser problem's prices: the first phase then starts from the worst violation they leave.</summary>
+    public void SetPrice(int node, long value) => price[node] = value;
     public long Flow(int arc) => flow[arc];
 
     /// <summary>Adds an arc with no flow; its capacity must be finite.</summary>
@@ -110,6 +120,7 @@ sealed class CostScaling
             }
         }
         // After arcs are added, the phases start again from their worst violation, from the prices reached so far.
+        if (FirstEpsilonAtMost > 0) epsilon = Math.Min(epsilon, FirstEpsilonAtMost * Alpha);
         var active = false;
         for (var v = 0; v < n; v++) active |= excess[v] != 0;
         if (epsilon > finalEpsilon || active)

@@ -535,21 +535,37 @@ sealed class NetworkSimplex
         var size = 0;
         dist[root] = 0;
         HeapUp(root, size++);
+        // Most residual arcs of an optimal tree cost nothing (every tree arc strictly between its bounds, both ways): a
+        // node reached at the least distance by such an arc is settled there at once, from a stack, without the heap.
+        var stack = zeroStack.Length >= n ? zeroStack : zeroStack = new int[n];
+        var top = 0;
         while (size > 0)
         {
-            var u = heap[0];
-            heapPlace[u] = -2;
+            var first = heap[0];
+            heapPlace[first] = -2;
             if (--size > 0) HeapDown(heap[size], 0, size);
-            var d = dist[u];
-            for (var i = degree[u]; i < degree[u + 1]; i++)
+            var d = dist[first];
+            stack[top++] = first;
+            while (top > 0)
             {
-                var v = head[i];
-                var nd = d + weight[i];
-                if (nd < dist[v])
+                var u = stack[--top];
+                for (var i = degree[u]; i < degree[u + 1]; i++)
                 {
-                    dist[v] = nd;
-                    var place = heapPlace[v];
-                    if (place != -2) HeapUp(v, place >= 0 ? place : size++);
+                    var v = head[i];
+                    var nd = d + weight[i];
+                    if (nd < dist[v])
+                    {
+                        dist[v] = nd;
+                        var place = heapPlace[v];
+                        if (nd == d)
+                        {
+                            // Settled: d is the least distance still open. Out of the heap if it was waiting there.
+                            if (place >= 0) RemoveFromHeap(place, ref size);
+                            heapPlace[v] = -2;
+                            stack[top++] = v;
+                        }
+                        else if (place != -2) HeapUp(v, place >= 0 ? place : size++);
+                    }
                 }
             }
         }
@@ -560,6 +576,18 @@ sealed class NetworkSimplex
             result[v] = dist[v] == long.MaxValue ? pi[v] - pi[root] : dist[v] + pi[v] - pi[root];
         }
         return result;
+    }
+
+    int[] zeroStack = [];
+
+    /// <summary>Takes the node at heap place <paramref name="place"/> out of a heap of <paramref name="size"/>.</summary>
+    void RemoveFromHeap(int place, ref int size)
+    {
+        var last = heap[--size];
+        if (place == size) return;
+        // The last node takes the place: up if it is less than the removed one's parent, else down.
+        if (place > 0 && dist[last] < dist[heap[(place - 1) >> 1]]) HeapUp(last, place);
+        else HeapDown(last, place, size);
     }
 
     /// <summary>Puts <paramref name="node"/> at heap place <paramref name="place"/> (a free one, or its own after its distance fell) and moves it up.</summary>

@@ -318,9 +318,13 @@ sealed class RegionSolver
 
         // Initial network: for each unit, its nearest villages and the villages it claims when all units flood outwards
         // together (see Flood).
-        var candidates = Flood();
+        // The coarse plan does not depend on the flood: on a warm start both run at once, one per core.
+        int[][] candidates = [];
+        HashSet<int>[]? predicted = null;
+        if (warmStart) Parallel.Invoke(() => candidates = Flood(), () => predicted = Predicted());
+        else candidates = Flood();
         Log(watch, "flood");
-        if (warmStart) candidates = WithPredicted(candidates);
+        if (predicted is not null) candidates = WithPredicted(candidates, predicted);
         var distance = new long[units.Length][];
         Parallel.For(0, units.Length, k => distance[k] = candidates[k].Select(j => instance.DistanceCost(units[k], villages[j])).ToArray());
         void AddCandidates()
@@ -591,7 +595,7 @@ sealed class RegionSolver
     long[]? seedPoolPrice, seedCellPrice;
     long seedSinkPrice;
 
-    int[][] WithPredicted(int[][] candidates)
+    HashSet<int>[] Predicted()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // Pools of units: same position and county.
@@ -675,11 +679,10 @@ sealed class RegionSolver
         seedSinkPrice = scaling.Price(sink);
         // Share each pool's flow to each cell out among its units, in turn, by what each still has to place.
         var given = new HashSet<int>[units.Length];
-        for (var k = 0; k < units.Length; k++) { given[k] = [.. candidates[k]]; }
+        for (var k = 0; k < units.Length; k++) given[k] = [];
         var cursor = new int[2 * poolCount];
         var leftFs = (long[])eligible.Clone();
         var leftOthers = (long[])others.Clone();
-        var added = 0;
         var near = new List<(double Chord, int Village)>();
         for (var a = 0; a < arcPool.Count; a++)
         {
@@ -703,12 +706,28 @@ sealed class RegionSolver
                     if (vCounty[j] != uCounty[k]) near.Add((Chord(k, j), j));
                 }
                 near.Sort();
-                for (var t = 0; t < Math.Min(near.Count, PredictedPerCadre * take + 4); t++) if (given[k].Add(near[t].Village)) added++;
+                for (var t = 0; t < Math.Min(near.Count, PredictedPerCadre * take + 4); t++) given[k].Add(near[t].Village);
                 if (remaining[k] == 0 || f > 0) at++;
             }
         }
-        Log(watch, $"predicted: {poolCount} pools, {cellCount} cells, {scaling.ArcCount} coarse arcs, {added} unit–village pairs added");
-        return given.Select(g => g.ToArray()).ToArray();
+        Log(watch, $"predicted: {poolCount} pools, {cellCount} cells, {scaling.ArcCount} coarse arcs");
+        return given;
+    }
+
+    /// <summary>Each unit's flooded villages and those the coarse plan predicts for it.</summary>
+    int[][] WithPredicted(int[][] candidates, HashSet<int>[] predicted)
+    {
+        var added = 0;
+        var result = new int[units.Length][];
+        for (var k = 0; k < units.Length; k++)
+        {
+            // The flooded villages first, then the predicted ones in the order they were given (the network's arc order).
+            var all = new HashSet<int>(candidates[k]);
+            foreach (var j in predicted[k]) if (all.Add(j)) added++;
+            result[k] = [.. all];
+        }
+        if (Trace) Console.Error.WriteLine(FormattableString.Invariant($"[{region.Name}] {added} predicted unit–village pairs added"));
+        return result;
     }
 
     /// <summary>Villages of the region in cells of a latitude–longitude grid, for streams in roughly increasing distance.</summary>

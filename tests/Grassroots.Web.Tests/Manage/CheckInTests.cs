@@ -262,6 +262,22 @@ public abstract class CheckInTests(GrassrootsApp app)
     }
 
     [Fact]
+    public async Task IdenticalCoordinates_UploadedLateForTheDayBefore_AreFlagged()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        var (lat, lon) = ManageKit.North(187.654321);
+        var today = await cadre.CheckInAsync(ManageKit.Body("late-same-1", Now, lat, lon));
+        // Another check-in in between, elsewhere in the village: the identical one is not the nearest after.
+        var (nearLat, nearLon) = ManageKit.North(40);
+        await cadre.CheckInAsync(ManageKit.Body("late-same-between", Now.AddHours(-12), nearLat, nearLon));
+        // Yesterday's check-in, kept on the phone and sent only now: today's identical position comes after it.
+        var yesterday = await cadre.CheckInAsync(ManageKit.Body("late-same-2", Now.AddDays(-1), lat, lon));
+
+        Assert.Equal(0, (await JsonAsync(today)).GetProperty("flags").GetArrayLength());
+        Assert.Equal(["repeatedPosition"], (await JsonAsync(yesterday)).GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray());
+    }
+
+    [Fact]
     public async Task PoorAccuracy_IsFlagged()
     {
         var cadre = await ManageKit.NewCadreAsync(app);

@@ -253,7 +253,10 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
                     continue;
                 }
                 var (index, row) = Fresh[key];
-                outcomes[i] = inserted.Contains(row.Id)
+                // A row found stored under this batch's own id was stored by this batch (a store tried again after its
+                // connection broke, when the first attempt had committed): created, as the first attempt would have said.
+                var mine = inserted.Contains(row.Id) || stored.TryGetValue(key, out var found) && found.Id == row.Id;
+                outcomes[i] = mine
                     ? i == index ? new(CheckInOutcomeKind.Created, CheckInAnswer.From(row), null) : Again(row, s)
                     : Again(stored.TryGetValue(key, out var winner) ? winner : throw new InvalidOperationException("A check-in key conflicted but its row is missing."), s);
             }

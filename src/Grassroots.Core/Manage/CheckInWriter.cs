@@ -21,8 +21,9 @@ namespace Grassroots.Manage;
 /// always go to the same writer (by the account's id), so one cadre's check-ins are judged in order against each
 /// other, while several batches are in flight and PostgreSQL flushes their commits together.</para>
 /// <para>A request is acknowledged only after its transaction committed; if the process dies first, the phone never
-/// got an answer and sends the same key again, which is harmless. The writers hold nothing between batches, so any
-/// number of instances can run against one database (the unique index decides between them). On shutdown the queues
+/// got an answer and sends the same key again, which is harmless. The writers hold no check-in between batches (only
+/// their two connections, given back after half a minute without work), so any number of instances can run against
+/// one database (the unique index decides between them). On shutdown the queues
 /// are closed and what is already on them is written before the host stops.</para>
 /// </remarks>
 public sealed class CheckInWriter(
@@ -81,13 +82,15 @@ public sealed class CheckInWriter(
     async Task DrainPostgresAsync(ChannelReader<Pending> reader, NpgsqlDataSource source)
     {
         (List<Pending> Batch, PostgresCheckInBatch.Judged Judged, Task<IReadOnlyList<CheckInOutcome>> Store)? storing = null;
+        await using var judging = new HeldConnection(source);
+        await using var storingConnection = new HeldConnection(source);
         while (true)
         {
             // Wait for work, or for the batch being stored when nothing else is waiting.
             if (!reader.TryPeek(out _))
             {
                 if (storing is { } s) { await FinishAsync(s.Batch, s.Store); storing = null; continue; }
-                if (!await reader.WaitToReadAsync(CancellationToken.None)) return;
+                if (!await WaitAsync(reader, judging, storingConnection)) return;
             }
             var batch = new List<Pending>(options.Value.MaxBatch);
             while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
@@ -95,9 +98,7 @@ public sealed class CheckInWriter(
             PostgresCheckInBatch.Judged judged;
             try
             {
-                await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
-                judged = await PostgresCheckInBatch.JudgeAsync(
-                    connection, [.. batch.Select(p => p.Submission)], storing?.Judged.Rows ?? [], options.Value, CancellationToken.None);
+                judged = await JudgeAsync(judging, [.. batch.Select(p => p.Submission)], storing?.Judged.Rows ?? []);
             }
             catch (Exception e)
             {
@@ -105,14 +106,91 @@ public sealed class CheckInWriter(
                 continue;
             }
             if (storing is { } previous) await FinishAsync(previous.Batch, previous.Store);
-            storing = (batch, judged, StoreAsync(source, judged));
+            storing = (batch, judged, StoreAsync(storingConnection, judged));
         }
     }
 
-    static async Task<IReadOnlyList<CheckInOutcome>> StoreAsync(NpgsqlDataSource source, PostgresCheckInBatch.Judged judged)
+    /// <summary>How long the writer keeps its connections while no check-in comes.</summary>
+    static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits for work; after <see cref="IdleRelease"/> without any, gives the held connections back first.</summary>
+    static async Task<bool> WaitAsync(ChannelReader<Pending> reader, params HeldConnection[] held)
     {
-        await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
-        return await PostgresCheckInBatch.StoreAsync(connection, judged, CancellationToken.None);
+        using (var idle = new CancellationTokenSource(IdleRelease))
+        {
+            try
+            {
+                return await reader.WaitToReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            {
+            }
+        }
+        foreach (var h in held) await h.DropAsync();
+        return await reader.WaitToReadAsync(CancellationToken.None);
+    }
+
+    /// <summary>Reads and judges a batch on the judging connection.</summary>
+    Task<PostgresCheckInBatch.Judged> JudgeAsync(HeldConnection connection, List<CheckInSubmission> batch, IEnumerable<(Guid, CheckInTrace)> inFlight) =>
+        OnHeldAsync(connection, c => PostgresCheckInBatch.JudgeAsync(c, batch, inFlight, options.Value, CancellationToken.None), "Reading for", batch.Count);
+
+    /// <summary>Stores a judged batch on the storing connection.</summary>
+    Task<IReadOnlyList<CheckInOutcome>> StoreAsync(HeldConnection connection, PostgresCheckInBatch.Judged judged) =>
+        OnHeldAsync(connection, c => PostgresCheckInBatch.StoreAsync(c, judged, CancellationToken.None), "Storing", judged.Outcomes.Length);
+
+    /// <summary>
+    /// Runs a batch's statements on a held connection. When the connection broke under them (the server restarted, or
+    /// ended an idle session), they run once more on a new one: the reads change nothing, and storing again is what a
+    /// resend does — keys already stored are found, and rows this batch itself stored are still answered as created
+    /// (<see cref="CheckInBatchWriter.BatchJudgement.Answer"/>). Any other failure is the batch's answer.
+    /// </summary>
+    async Task<T> OnHeldAsync<T>(HeldConnection held, Func<NpgsqlConnection, Task<T>> work, string what, int count)
+    {
+        var connection = await held.OpenAsync();
+        try
+        {
+            return await work(connection);
+        }
+        catch (Exception e) when (connection.State is not System.Data.ConnectionState.Open)
+        {
+            await held.DropAsync();
+            log.LogWarning(e, "{What} a batch of {Count} check-ins failed with the connection; trying once more on a new one", what, count);
+        }
+        try
+        {
+            return await work(await held.OpenAsync());
+        }
+        catch
+        {
+            await held.DropAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A connection the writer keeps between batches (its statements stay prepared, and returning it to the pool would
+    /// reset its session before every batch). After a failure it is dropped, and the next batch opens a new one.
+    /// </summary>
+    sealed class HeldConnection(NpgsqlDataSource source) : IAsyncDisposable
+    {
+        NpgsqlConnection? connection;
+
+        public async ValueTask<NpgsqlConnection> OpenAsync()
+        {
+            if (connection is { State: System.Data.ConnectionState.Open }) return connection;
+            await DropAsync();
+            return connection = await source.OpenConnectionAsync(CancellationToken.None);
+        }
+
+        public async ValueTask DropAsync()
+        {
+            if (connection is null) return;
+            var c = connection;
+            connection = null;
+            try { await c.DisposeAsync(); } catch (NpgsqlException) { } // a broken connection: nothing left to close
+        }
+
+        public ValueTask DisposeAsync() => DropAsync();
     }
 
     async Task FinishAsync(List<Pending> batch, Task<IReadOnlyList<CheckInOutcome>> store)

@@ -73,4 +73,51 @@ public sealed class CheckInPipelineTests(PostgresApp app) : IClassFixture<Postgr
         var rows = await app.WithSystemDbAsync(db => db.CheckIns.IgnoreQueryFilters().CountAsync(c => c.PersonId == cadre.PersonId, Ct));
         Assert.Equal(1, rows);
     }
+
+    [Fact]
+    public async Task AStoreTriedAgainAfterItCommitted_AnswersCreatedWithTheSameId_AndStoresOnce()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app, ManageKit.PulanTownVillage, PostingRole.Member);
+        var at = app.Clock.GetUtcNow().UtcDateTime.AddMinutes(-12);
+        var judged = await JudgeAsync(Submission(cadre, at, 60, key: "stored-then-tried-again"), []);
+
+        var first = await StoreAsync(judged);
+        var again = await StoreAsync(judged); // as after a connection that broke once the first attempt had committed
+
+        Assert.Equal(CheckInOutcomeKind.Created, first.Kind);
+        Assert.Equal(CheckInOutcomeKind.Created, again.Kind);
+        Assert.Equal(first.Answer!.Id, again.Answer!.Id);
+        var (rows, audits) = await app.WithSystemDbAsync(async db => (
+            await db.CheckIns.IgnoreQueryFilters().CountAsync(c => c.PersonId == cadre.PersonId, Ct),
+            await db.AuditEntries.CountAsync(a => a.ObjectType == nameof(CheckIn) && a.ObjectId == first.Answer.Id.ToString(), Ct)));
+        Assert.Equal(1, rows);
+        Assert.Equal(1, audits);
+    }
+
+    [Fact]
+    public async Task AfterTheServerEndedTheWritersSessions_TheNextCheckInIsStoredAndAnswered201()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app, ManageKit.PulanTownVillage, PostingRole.Member);
+        var now = app.Clock.GetUtcNow();
+        var before = await cadre.CheckInAsync(ManageKit.Body("before-the-sessions-ended", now.AddMinutes(-20), ManageKit.VillageLat, ManageKit.VillageLon, 15));
+        Assert.Equal(System.Net.HttpStatusCode.Created, before.StatusCode);
+
+        // The server ends every other session of this database — the check-in writer's held connections among them.
+        var source = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await using (var admin = new NpgsqlConnection(source.ConnectionString + ";Pooling=false"))
+        {
+            await admin.OpenAsync(Ct);
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", admin);
+            Assert.True((long)(await kill.ExecuteScalarAsync(Ct))! >= 2);
+        }
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(source.ConnectionString));
+
+        var after = await cadre.CheckInAsync(ManageKit.Body("after-the-sessions-ended", now.AddMinutes(-10), ManageKit.VillageLat, ManageKit.VillageLon, 15));
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, after.StatusCode);
+        var keys = await app.WithSystemDbAsync(db => db.CheckIns.IgnoreQueryFilters().Where(c => c.PersonId == cadre.PersonId)
+            .OrderBy(c => c.AtUtc).Select(c => c.ClientKey).ToListAsync(Ct));
+        Assert.Equal(["before-the-sessions-ended", "after-the-sessions-ended"], keys);
+    }
 }

@@ -5,7 +5,8 @@
 #   bench/checkin-load.sh                      a throwaway PostgreSQL of its own (scripts/pg-throwaway)
 #   GRASSROOTS_BENCH_PG="Host=…;Port=…;Username=postgres" bench/checkin-load.sh    an existing server
 #
-# Settings (environment): CONNECTIONS (32: wrk connections = pgbench clients), DURATION (30 s each run), WARMUP (45 s of
+# Settings (environment): CONNECTIONS ("32": wrk connections = pgbench clients; a list such as "32 64 128" measures
+# each in turn), DURATION (30 s each run), WARMUP (45 s of
 # load on the application before its measured run),
 # ACCOUNTS (200 cadres, each with its own bearer token), GROUP_COMMIT (true; false: one transaction per check-in),
 # PORT (5090), TRACE (a file name: a sampled thread-time trace of the application during the wrk run, with dotnet-trace, and its Speedscope conversion).
@@ -88,42 +89,52 @@ while read -r user lat lon; do
 done <"$work/cadres.txt"
 
 # --- pgbench: the same rows, one per transaction -------------------------------------------------
-say "pgbench: $CONNECTIONS clients, ${DURATION}s, one INSERT per transaction into bench_checkins (LIKE \"CheckIns\" INCLUDING ALL)"
 psql -d "$db" -qc 'DROP TABLE IF EXISTS bench_checkins' -qc 'CREATE TABLE bench_checkins (LIKE "CheckIns" INCLUDING ALL)'
 cat >"$work/insert.sql" <<'SQL'
 INSERT INTO bench_checkins ("Id", "PersonId", "PostingId", "VillageId", "ClientKey", "PayloadHash", "AtUtc", "Date", "ReceivedAtUtc", "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath")
 VALUES (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), md5(random()::text), md5(random()::text), now(), current_date, now(), 30.29 + random() / 100, 81.17 + random() / 100, 20, 150, true, false, NULL, 0, '/540000/542500/542521/542521100/542521100201/');
 SQL
-psql -d "$db" -qc 'CHECKPOINT'
-(cd "$work" && pgbench -n -d "$db" -f insert.sql -c "$CONNECTIONS" -j 2 -T "$DURATION" -l --log-prefix=pgb >"$work/pgbench.txt" 2>&1)
-cat "$work/pgbench.txt" | grep -E "number of clients|number of transactions actually|latency average|tps ="
-# Per-transaction log (pgbench -l): the third column is the transaction's latency in microseconds.
-pg_p99=$(cat "$work"/pgb.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int(NR*0.99)]/1000}')
-pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.txt" | head -n1)
-echo "pgbench p99 latency: $pg_p99 ms"
 
-# --- wrk: check-ins over HTTP ------------------------------------------------------------------
 # The server's steady state: a fresh process runs its hot paths unoptimised until tiered compilation has recompiled
-# them (about half a minute of load on two busy cores), so it first takes WARMUP seconds of the same load, not counted.
-say "Warming up the application: ${WARMUP}s of the same load, not counted"
-CHECKIN_TOKENS="$work/tokens.txt" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/checkin.lua "http://127.0.0.1:$PORT" | grep -E '^(summary|statuses):' || true
-say "wrk: $CONNECTIONS connections, 2 threads, ${DURATION}s, POST /api/checkins (each a new check-in)"
-psql -d "$db" -qc 'CHECKPOINT'
-if [ -n "${TRACE:-}" ]; then
-  command -v dotnet-trace >/dev/null || export PATH="$PATH:$HOME/.dotnet/tools"
-  dotnet-trace collect -p "$app_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration "00:00:00:$((DURATION > 5 ? DURATION - 5 : DURATION))" -o "$TRACE" >"$work/trace.log" 2>&1 &
-  trace_pid=$!
-fi
-CHECKIN_TOKENS="$work/tokens.txt" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/checkin.lua "http://127.0.0.1:$PORT" | tee "$work/wrk.txt"
-[ -n "${trace_pid:-}" ] && wait "$trace_pid" # the trace, if one was taken
-api_rate=$(sed -n 's/^summary: .* rate=\([0-9.]*\) .*/\1/p' "$work/wrk.txt")
-api_p99=$(sed -n 's/^summary: .* p99_ms=\([0-9.]*\) .*/\1/p' "$work/wrk.txt")
+# them (about half a minute of load on two busy cores), so it first takes WARMUP seconds of load, not counted.
+first=${CONNECTIONS%% *}
+say "Warming up the application: ${WARMUP}s of load at $first connections, not counted"
+CHECKIN_TOKENS="$work/tokens.txt" wrk -t2 -c"$first" -d"${WARMUP}s" -s bench/checkin.lua "http://127.0.0.1:$PORT" | grep -E '^(summary|statuses):' || true
+
+# For each concurrency: pgbench with C clients, then wrk with C connections, back to back.
+results=()
+for c in $CONNECTIONS; do
+  say "pgbench: $c clients, ${DURATION}s, one INSERT per transaction into bench_checkins (LIKE \"CheckIns\" INCLUDING ALL)"
+  psql -d "$db" -qc 'CHECKPOINT'
+  rm -f "$work"/pgb.*
+  (cd "$work" && pgbench -n -d "$db" -f insert.sql -c "$c" -j 2 -T "$DURATION" -l --log-prefix=pgb >"$work/pgbench.txt" 2>&1)
+  grep -E "number of clients|number of transactions actually|latency average|tps =" "$work/pgbench.txt"
+  # Per-transaction log (pgbench -l): the third column is the transaction's latency in microseconds.
+  pg_p99=$(cat "$work"/pgb.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int(NR*0.99)]/1000}')
+  pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.txt" | head -n1)
+
+  say "wrk: $c connections, 2 threads, ${DURATION}s, POST /api/checkins (each a new check-in)"
+  psql -d "$db" -qc 'CHECKPOINT'
+  if [ -n "${TRACE:-}" ] && [ "$c" = "$first" ]; then
+    command -v dotnet-trace >/dev/null || export PATH="$PATH:$HOME/.dotnet/tools"
+    dotnet-trace collect -p "$app_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration "00:00:00:$((DURATION > 5 ? DURATION - 5 : DURATION))" -o "$TRACE" >"$work/trace.log" 2>&1 &
+    trace_pid=$!
+  fi
+  CHECKIN_TOKENS="$work/tokens.txt" wrk -t2 -c"$c" -d"${DURATION}s" --latency -s bench/checkin.lua "http://127.0.0.1:$PORT" | tee "$work/wrk.txt"
+  [ -n "${trace_pid:-}" ] && { wait "$trace_pid"; trace_pid=""; } # the trace, if one was taken
+  api_rate=$(sed -n 's/^summary: .* rate=\([0-9.]*\) .*/\1/p' "$work/wrk.txt")
+  api_p99=$(sed -n 's/^summary: .* p99_ms=\([0-9.]*\) .*/\1/p' "$work/wrk.txt")
+  created=$(sed -n 's/^statuses: .*201=\([0-9]*\).*/\1/p' "$work/wrk.txt")
+  results+=("$c $pg_tps $pg_p99 $api_rate $api_p99 ${created:-0}")
+done
 stored=$(psql -d "$db" -Atc 'SELECT count(*) FROM "CheckIns"')
-created=$(sed -n 's/^statuses: .*201=\([0-9]*\).*/\1/p' "$work/wrk.txt")
 
 say "Result"
-printf '%-44s %12s %10s\n' "" "per second" "p99 ms"
-printf '%-44s %12s %10s\n' "pgbench, one INSERT per transaction" "$pg_tps" "$pg_p99"
-printf '%-44s %12s %10s\n' "POST /api/checkins (group commit $GROUP_COMMIT)" "$api_rate" "$api_p99"
-echo "check-ins answered 201: ${created:-0}; rows in CheckIns: $stored"
-awk -v a="$api_rate" -v p="$pg_tps" -v l="$api_p99" 'BEGIN { ok = (a >= p && l < 50); printf "target (API rate >= pgbench rate, p99 < 50 ms): %s\n", ok ? "met" : "NOT met" }'
+printf '%-12s %18s %12s %22s %12s %10s\n' "connections" "pgbench per second" "pgbench p99" "API per second" "API p99 ms" "target"
+for r in "${results[@]}"; do
+  read -r c pg_tps pg_p99 api_rate api_p99 created <<<"$r"
+  awk -v c="$c" -v p="$pg_tps" -v pl="$pg_p99" -v a="$api_rate" -v l="$api_p99" 'BEGIN {
+    ok = (a >= p && l < 50); printf "%-12s %18.1f %12.2f %22.1f %12.2f %10s\n", c, p, pl, a, l, ok ? "met" : "NOT met" }'
+done
+echo "(target at each concurrency: API rate >= pgbench rate with the same number of clients, API p99 < 50 ms)"
+echo "rows in CheckIns: $stored (the demo's year and every check-in answered 201)"

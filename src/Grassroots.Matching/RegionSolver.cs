@@ -62,6 +62,10 @@ sealed class RegionSolver
     /// <summary>Per pricing worker, the best columns of each slot group (kept from round to round).</summary>
     GroupBest[] groupBest = [];
 
+    // Incremental pricing: the prices of the last pricing round, and per unit and village cell an upper bound on the gain
+    // of every pair of the unit with a village of the cell at those prices (long.MinValue: the cell holds no allowed pair).
+    long[]? pricedClass, pricedHub, pricedGroup, cellBound;
+
     public RegionSolver(DispatchSolver.Model model, DispatchSolver.Region region, bool? warmStart = null)
     {
         this.warmStart = warmStart ?? WarmStartsForced ?? region.Cadres.Count >= WarmStartFrom;
@@ -841,6 +845,36 @@ sealed class RegionSolver
         var perGroup = groupBest;
         var perKm = instance.PerKmCost;
         var cellBest = cells.BestSlotValues(this, groupPrice, groupNode);
+        // Since the last round, a pair's gain rose by at most its source's price drop plus its slot group's: a cell whose
+        // bound stays at or below zero with both added holds no improving pair, and is not looked at again.
+        var incremental = cellBound is not null;
+        var bounds = cellBound ??= new long[units.Length * cells.Count];
+        long[] unitDrop = [], cellDrop = [];
+        if (incremental)
+        {
+            unitDrop = new long[units.Length];
+            for (var k = 0; k < units.Length; k++)
+            {
+                var d = long.MinValue;
+                for (var h = k * HubsPerUnit; h < (k + 1) * HubsPerUnit; h++) d = Math.Max(d, Drop(pricedHub![h], hubPrice[h]));
+                for (var c = classStart[k]; c < classStart[k + 1]; c++) if (classForbidden[c] is not null) d = Math.Max(d, Drop(pricedClass![c], classPrice[c]));
+                unitDrop[k] = Math.Max(d, 0);
+            }
+            cellDrop = new long[cells.Count];
+            for (var cell = 0; cell < cells.Count; cell++)
+            {
+                var d = 0L;
+                for (var x = cells.Start[cell]; x < cells.Start[cell + 1]; x++)
+                {
+                    var j = cells.Village[x];
+                    for (var kind = 0; kind < 3; kind++) if (groupNode[3 * j + kind] >= 0) d = Math.Max(d, Drop(pricedGroup![3 * j + kind], groupPrice[3 * j + kind]));
+                }
+                cellDrop[cell] = d;
+            }
+        }
+        pricedClass = (long[])classPrice.Clone();
+        pricedHub = (long[])hubPrice.Clone();
+        pricedGroup = (long[])groupPrice.Clone();
         Parallel.For(0, workers, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (w) =>
         {
             var top = new TopGains(AddedPerClass);
@@ -870,8 +904,16 @@ sealed class RegionSolver
                 }
                 // Sources of this unit: its hubs 0..14, then its single classes.
                 top.Reset(HubsPerUnit + singles.Count);
+                var row = k * cells.Count;
                 for (var cell = 0; cell < cells.Count; cell++)
                 {
+                    ref var bound = ref bounds[row + cell];
+                    if (incremental)
+                    {
+                        if (bound == long.MinValue) continue; // no allowed pair, whatever the prices
+                        var risen = bound + unitDrop[k] + cellDrop[cell];
+                        if (risen <= 0) { bound = risen; continue; }
+                    }
                     // No village of the cell can gain anything when even the nearest point of its ball is too far.
                     long most = long.MinValue;
                     for (var h = 0; h < HubsPerUnit; h++)
@@ -879,8 +921,14 @@ sealed class RegionSolver
                         var v = cellBest[cell * HubsPerUnit + h];
                         if (v != long.MinValue && least[h] != long.MaxValue) most = Math.Max(most, v - least[h]);
                     }
+                    bound = most;
                     if (most <= 0) continue;
-                    if (perKm > 0 && most - perKm * DispatchSolver.KilometresAtLeast(cells.ChordAtLeast(cell, ux[k], uy[k], uz[k])) + 0.5 <= 0) continue;
+                    if (perKm > 0)
+                    {
+                        var reach = most - perKm * DispatchSolver.KilometresAtLeast(cells.ChordAtLeast(cell, ux[k], uy[k], uz[k])) + 0.5;
+                        if (reach <= 0) { bound = (long)Math.Floor(reach); continue; }
+                    }
+                    bound = long.MinValue;
                     for (var x = cells.Start[cell]; x < cells.Start[cell + 1]; x++)
                     {
                     var j = cells.Village[x];
@@ -891,6 +939,7 @@ sealed class RegionSolver
                         // list already hold, even at the least distance the chord allows.
                         var near = perKm > 0 ? perKm * DispatchSolver.KilometresAtLeast(Chord(k, j)) - 0.5 : 0;
                         var worth = false;
+                        var reach = double.NegativeInfinity;
                         for (var kind = 0; kind < 3 && !worth; kind++)
                         {
                             if (groupNode[3 * j + kind] < 0) continue;
@@ -900,8 +949,14 @@ sealed class RegionSolver
                             var floor = Math.Min(top.FloorOf(hub), best.Floor(3 * j + kind));
                             var before = Worth(kind) - groupPrice[3 * j + kind] - p;
                             worth = before > floor && before - near > floor;
+                            reach = Math.Max(reach, before - near);
                         }
-                        if (!worth) continue;
+                        if (!worth)
+                        {
+                            // Every gain here is at most the reach (the least price, the least distance).
+                            if (reach != double.NegativeInfinity) bound = Math.Max(bound, (long)Math.Floor(reach));
+                            continue;
+                        }
                     }
                     var distanceCost = DistanceAt(k, x);
                     for (var kind = 0; kind < 3; kind++)
@@ -911,6 +966,7 @@ sealed class RegionSolver
                         var p = hubPrice[hubs + hub];
                         if (p == long.MaxValue) continue;
                         var gain = Worth(kind) - distanceCost - p - groupPrice[3 * j + kind];
+                        bound = Math.Max(bound, gain);
                         if (gain <= 0) continue;
                         top.Offer(hub, gain, j, kind, distanceCost);
                         best.Offer(3 * j + kind, gain, ~(hubs + hub), distanceCost);
@@ -924,6 +980,7 @@ sealed class RegionSolver
                         {
                             if (groupNode[3 * j + kind] < 0 || !Eligible(c, kind)) continue;
                             var gain = Worth(kind) - cost - classPrice[c] - groupPrice[3 * j + kind];
+                            bound = Math.Max(bound, gain);
                             if (gain <= 0) continue;
                             top.Offer(HubsPerUnit + s, gain, j, kind, cost);
                             best.Offer(3 * j + kind, gain, c, cost);
@@ -967,6 +1024,10 @@ sealed class RegionSolver
         }
         return result;
     }
+
+    /// <summary>How much a price fell from one round to the next (a price that comes or goes counts as a fall without bound).</summary>
+    static long Drop(long before, long now) =>
+        before == now ? 0 : before == long.MaxValue || now == long.MaxValue ? long.MaxValue / 4 : before - now;
 
     /// <summary>
     /// The region's villages in cells of a latitude–longitude grid (about <see cref="PerCell"/> each), each cell with the

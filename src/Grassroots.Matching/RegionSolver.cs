@@ -849,25 +849,43 @@ sealed class RegionSolver
         // bound stays at or below zero with both added holds no improving pair, and is not looked at again.
         var incremental = cellBound is not null;
         var bounds = cellBound ??= new long[units.Length * cells.Count];
-        long[] unitDrop = [], cellDrop = [];
+        long[] unitDrop = [], cellDrop = [], hubDrop = [], cellHubDrop = [];
         if (incremental)
         {
+            // Coarse: per unit and per cell the largest drop of any of its prices (at least 0). Fine, for the cells the
+            // coarse test keeps: per unit hub (a slot kind and village line; the unit's single classes count for every
+            // hub) and per cell and hub the largest drop, rises counting as negative drops.
             unitDrop = new long[units.Length];
+            hubDrop = new long[units.Length * HubsPerUnit];
             for (var k = 0; k < units.Length; k++)
             {
+                var single = long.MinValue;
+                for (var c = classStart[k]; c < classStart[k + 1]; c++) if (classForbidden[c] is not null) single = Math.Max(single, Drop(pricedClass![c], classPrice[c]));
                 var d = long.MinValue;
-                for (var h = k * HubsPerUnit; h < (k + 1) * HubsPerUnit; h++) d = Math.Max(d, Drop(pricedHub![h], hubPrice[h]));
-                for (var c = classStart[k]; c < classStart[k + 1]; c++) if (classForbidden[c] is not null) d = Math.Max(d, Drop(pricedClass![c], classPrice[c]));
+                for (var h = k * HubsPerUnit; h < (k + 1) * HubsPerUnit; h++)
+                {
+                    hubDrop[h] = Math.Max(Drop(pricedHub![h], hubPrice[h]), single);
+                    d = Math.Max(d, hubDrop[h]);
+                }
                 unitDrop[k] = Math.Max(d, 0);
             }
             cellDrop = new long[cells.Count];
+            cellHubDrop = new long[cells.Count * HubsPerUnit];
+            Array.Fill(cellHubDrop, long.MinValue);
             for (var cell = 0; cell < cells.Count; cell++)
             {
                 var d = 0L;
                 for (var x = cells.Start[cell]; x < cells.Start[cell + 1]; x++)
                 {
                     var j = cells.Village[x];
-                    for (var kind = 0; kind < 3; kind++) if (groupNode[3 * j + kind] >= 0) d = Math.Max(d, Drop(pricedGroup![3 * j + kind], groupPrice[3 * j + kind]));
+                    for (var kind = 0; kind < 3; kind++)
+                    {
+                        if (groupNode[3 * j + kind] < 0) continue;
+                        var drop = Drop(pricedGroup![3 * j + kind], groupPrice[3 * j + kind]);
+                        d = Math.Max(d, drop);
+                        ref var hub = ref cellHubDrop[cell * HubsPerUnit + kind * VillageLines + vLine[j]];
+                        hub = Math.Max(hub, drop);
+                    }
                 }
                 cellDrop[cell] = d;
             }
@@ -912,6 +930,15 @@ sealed class RegionSolver
                     {
                         if (bound == long.MinValue) continue; // no allowed pair, whatever the prices
                         var risen = bound + unitDrop[k] + cellDrop[cell];
+                        if (risen <= 0) { bound = risen; continue; }
+                        var rise = long.MinValue;
+                        for (var h = 0; h < HubsPerUnit; h++)
+                        {
+                            var c = cellHubDrop[cell * HubsPerUnit + h];
+                            if (c != long.MinValue) rise = Math.Max(rise, hubDrop[hubs + h] + c);
+                        }
+                        if (rise == long.MinValue) { bound = long.MinValue; continue; } // the cell has no slot group at all
+                        risen = bound + rise;
                         if (risen <= 0) { bound = risen; continue; }
                     }
                     // No village of the cell can gain anything when even the nearest point of its ball is too far.

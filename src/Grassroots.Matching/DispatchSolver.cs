@@ -107,32 +107,40 @@ public static class DispatchSolver
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(tooLarge);
         }
 
-        // The plan: locked placements as locked, the others as solved.
-        var entries = new List<(int Village, int Order, int Cadre, SlotKind Kind)>();
+        // The plan: locked placements as locked, the others as solved; by village, then first secretary, speaker,
+        // member, then cadre (a counting sort on village and kind, the cadres already in order).
+        var slotOfCadre = new int[cadreCount];
+        var start = new int[3 * villageCount + 1];
+        var fs = 0;
         for (var c = 0; c < cadreCount; c++)
         {
-            if (model.LockedVillage[c] >= 0)
-            {
-                var kind = model.LockedKind[c];
-                entries.Add((model.LockedVillage[c], Order(kind), c, kind));
-            }
-            else if (slotOf[c] >= 0)
-            {
-                var kind = (slotOf[c] % 3) switch { 0 => SlotKind.FirstSecretary, 1 => SlotKind.Speaker, _ => SlotKind.Member };
-                entries.Add((slotOf[c] / 3, Order(kind), c, kind));
-            }
+            var slot = model.LockedVillage[c] >= 0 ? 3 * model.LockedVillage[c] + Order(model.LockedKind[c]) : slotOf[c];
+            slotOfCadre[c] = slot;
+            if (slot < 0) continue;
+            start[slot + 1]++;
+            if (slot % 3 == 0) fs++;
         }
-        entries.Sort();
-        var placements = new Placement[entries.Count];
-        int fs = 0;
-        long cost = 0;
-        for (var i = 0; i < entries.Count; i++)
+        for (var s = 0; s < 3 * villageCount; s++) start[s + 1] += start[s];
+        var placedCadres = new int[start[3 * villageCount]];
+        for (var c = 0; c < cadreCount; c++)
         {
-            var (v, _, c, kind) = entries[i];
-            placements[i] = new Placement(instance.Cadres[c].Id, instance.Villages[v].Id, kind);
-            if (kind == SlotKind.FirstSecretary) fs++;
-            cost += instance.Cost(c, v);
+            if (slotOfCadre[c] >= 0) placedCadres[start[slotOfCadre[c]]++] = c;
         }
+        var placements = new Placement[placedCadres.Length];
+        long cost = 0;
+        if (placedCadres.Length > 0) Parallel.ForEach(Partitioner.Create(0, placedCadres.Length, Math.Max(1, placedCadres.Length / (4 * Environment.ProcessorCount))), range =>
+        {
+            long local = 0;
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                var c = placedCadres[i];
+                var v = slotOfCadre[c] / 3;
+                var kind = (slotOfCadre[c] % 3) switch { 0 => SlotKind.FirstSecretary, 1 => SlotKind.Speaker, _ => SlotKind.Member };
+                placements[i] = new Placement(instance.Cadres[c].Id, instance.Villages[v].Id, kind);
+                local += instance.Cost(c, v);
+            }
+            Interlocked.Add(ref cost, local);
+        });
         var plan = new DispatchPlan(placements);
         foreach (var name in model.RegionNames) weights.TryAdd(name, new DispatchWeights(1, 1));
         var prices = new DispatchPrices(new Dictionary<string, DispatchWeights>(weights, StringComparer.Ordinal), cadrePrices, fsPrices, speakerPrices, memberPrices);

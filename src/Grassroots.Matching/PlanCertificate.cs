@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace Grassroots.Matching;
@@ -32,10 +33,18 @@ public static class PlanCertificate
         var problems = new List<string>();
         var cadres = instance.Cadres;
         var villages = instance.Villages;
-        var cadreIndex = new Dictionary<string, int>(cadres.Count, StringComparer.Ordinal);
-        for (var i = 0; i < cadres.Count; i++) cadreIndex[cadres[i].Id] = i;
-        var villageIndex = new Dictionary<string, int>(villages.Count, StringComparer.Ordinal);
-        for (var i = 0; i < villages.Count; i++) villageIndex[villages[i].Id] = i;
+        Dictionary<string, int> cadreIndex = null!, villageIndex = null!;
+        Parallel.Invoke(
+            () =>
+            {
+                cadreIndex = new Dictionary<string, int>(cadres.Count, StringComparer.Ordinal);
+                for (var i = 0; i < cadres.Count; i++) cadreIndex[cadres[i].Id] = i;
+            },
+            () =>
+            {
+                villageIndex = new Dictionary<string, int>(villages.Count, StringComparer.Ordinal);
+                for (var i = 0; i < villages.Count; i++) villageIndex[villages[i].Id] = i;
+            });
 
         // Forbidden pairs and locks, as the rules to check the plan against.
         var forbidden = new Dictionary<int, HashSet<int>>();
@@ -77,10 +86,28 @@ public static class PlanCertificate
         var members = new int[villages.Count];
         var speakerSlots = new int[villages.Count];
         var nonSpeakers = new int[villages.Count];
-        foreach (var p in plan.Placements)
+        // The identifiers looked up side by side (reads of the dictionaries only), then the placements in order.
+        var placements = plan.Placements;
+        var placedCadre = new int[placements.Count];
+        var placedVillage = new int[placements.Count];
+        if (placements.Count > 0)
         {
-            if (!cadreIndex.TryGetValue(p.CadreId, out var c)) { problems.Add($"干部 {p.CadreId} 不在实例中。"); continue; }
-            if (!villageIndex.TryGetValue(p.VillageId, out var v)) { problems.Add($"村 {p.VillageId} 不在实例中。"); continue; }
+            Parallel.ForEach(Partitioner.Create(0, placements.Count), range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    placedCadre[i] = cadreIndex.TryGetValue(placements[i].CadreId, out var c) ? c : -1;
+                    placedVillage[i] = villageIndex.TryGetValue(placements[i].VillageId, out var v) ? v : -1;
+                }
+            });
+        }
+        for (var i = 0; i < placements.Count; i++)
+        {
+            var p = placements[i];
+            var c = placedCadre[i];
+            var v = placedVillage[i];
+            if (c < 0) { problems.Add($"干部 {p.CadreId} 不在实例中。"); continue; }
+            if (v < 0) { problems.Add($"村 {p.VillageId} 不在实例中。"); continue; }
             if (placedAt[c] >= 0) problems.Add($"干部 {p.CadreId} 被安排了不止一次。");
             else
             {
@@ -167,8 +194,15 @@ public static class PlanCertificate
             if (!locked[c]) unitCadres[instance.UnitIndexOf(c)].Add(c);
         }
 
-        foreach (var region in regionNames)
+        // Regions side by side, each with its own list of problems, listed in the regions' order.
+        var regionProblems = new List<string>[regionNames.Count];
+        Parallel.For(0, regionNames.Count, r => regionProblems[r] = CheckRegion(regionNames[r]));
+        foreach (var list in regionProblems) problems.AddRange(list);
+        return problems;
+
+        List<string> CheckRegion(string region)
         {
+            var problems = new List<string>();
             var inRegion = regionVillages[region];
             var regionUnits = Enumerable.Range(0, instance.Units.Count).Where(u => instance.Units[u].Region == region && unitCadres[u].Count > 0).ToArray();
             if (!prices.Weights.TryGetValue(region, out var weights))
@@ -221,8 +255,8 @@ public static class PlanCertificate
                 bound += (Int128)fsCap[v] * prices.FirstSecretarySlots[v] + (Int128)speakerCap[v] * prices.SpeakerSlots[v] + (Int128)memberCap[v] * prices.MemberSlots[v];
             }
             if (worth != bound) problems.Add($"区域 {region}：方案价值 {worth} 不等于价格给出的上界 {bound}：不能证明方案最优。");
+            return problems;
         }
-        return problems;
     }
 
     static string Name(SlotKind kind) => kind switch

@@ -86,18 +86,32 @@ public static class PlanCertificate
         var members = new int[villages.Count];
         var speakerSlots = new int[villages.Count];
         var nonSpeakers = new int[villages.Count];
-        // The identifiers looked up side by side (reads of the dictionaries only), then the placements in order.
+        // Each placement's own rules checked side by side (reading the instance only), as flags; then, in the plan's
+        // order, the counts per village and cadre and every problem's message.
         var placements = plan.Placements;
         var placedCadre = new int[placements.Count];
         var placedVillage = new int[placements.Count];
+        var broken = new Broken[placements.Count];
         if (placements.Count > 0)
         {
             Parallel.ForEach(Partitioner.Create(0, placements.Count), range =>
             {
                 for (var i = range.Item1; i < range.Item2; i++)
                 {
-                    placedCadre[i] = cadreIndex.TryGetValue(placements[i].CadreId, out var c) ? c : -1;
-                    placedVillage[i] = villageIndex.TryGetValue(placements[i].VillageId, out var v) ? v : -1;
+                    var p = placements[i];
+                    var c = placedCadre[i] = cadreIndex.TryGetValue(p.CadreId, out var ci) ? ci : -1;
+                    var v = placedVillage[i] = villageIndex.TryGetValue(p.VillageId, out var vi) ? vi : -1;
+                    if (c < 0 || v < 0) continue;
+                    var cadre = cadres[c];
+                    var unit = instance.UnitOf(c);
+                    var village = villages[v];
+                    var flags = Broken.None;
+                    if (unit.Region != village.Region) flags |= Broken.Region;
+                    if (unit.County == village.County) flags |= Broken.County;
+                    if (p.Slot == SlotKind.FirstSecretary && !cadre.FirstSecretaryEligible) flags |= Broken.NotEligible;
+                    if (p.Slot is SlotKind.Speaker or SlotKind.Member && !cadre.Speaker) flags |= Broken.NotSpeaker;
+                    if (p.Slot == SlotKind.Speaker && !village.NeedsSpeaker) flags |= Broken.NoSpeakerSlot;
+                    broken[i] = flags;
                 }
             });
         }
@@ -114,26 +128,24 @@ public static class PlanCertificate
                 placedAt[c] = v;
                 placedKind[c] = p.Slot;
             }
-            var cadre = cadres[c];
-            var unit = instance.UnitOf(c);
-            var village = villages[v];
-            if (unit.Region != village.Region) problems.Add($"干部 {p.CadreId} 的派出单位属区域 {unit.Region}，不能派往区域 {village.Region} 的村 {p.VillageId}。");
-            if (unit.County == village.County) problems.Add($"干部 {p.CadreId} 不能派往派出单位所在县 {unit.County} 的村 {p.VillageId}（回避）。");
+            var flags = broken[i];
+            if ((flags & Broken.Region) != 0) problems.Add($"干部 {p.CadreId} 的派出单位属区域 {instance.UnitOf(c).Region}，不能派往区域 {villages[v].Region} 的村 {p.VillageId}。");
+            if ((flags & Broken.County) != 0) problems.Add($"干部 {p.CadreId} 不能派往派出单位所在县 {instance.UnitOf(c).County} 的村 {p.VillageId}（回避）。");
             if (forbidden.TryGetValue(c, out var banned) && banned.Contains(v)) problems.Add($"干部 {p.CadreId} 到村 {p.VillageId} 的安排是被禁止的。");
             switch (p.Slot)
             {
                 case SlotKind.FirstSecretary:
-                    if (!cadre.FirstSecretaryEligible) problems.Add($"干部 {p.CadreId} 不具备第一书记资格。");
+                    if ((flags & Broken.NotEligible) != 0) problems.Add($"干部 {p.CadreId} 不具备第一书记资格。");
                     firstSecretaries[v]++;
                     break;
                 case SlotKind.Speaker:
-                    if (!cadre.Speaker) problems.Add($"干部 {p.CadreId} 不会当地语言，不能担任村 {p.VillageId} 的语言翻译队员。");
-                    if (!village.NeedsSpeaker) problems.Add($"村 {p.VillageId} 没有语言翻译名额，干部 {p.CadreId} 不能担任语言翻译队员。");
+                    if ((flags & Broken.NotSpeaker) != 0) problems.Add($"干部 {p.CadreId} 不会当地语言，不能担任村 {p.VillageId} 的语言翻译队员。");
+                    if ((flags & Broken.NoSpeakerSlot) != 0) problems.Add($"村 {p.VillageId} 没有语言翻译名额，干部 {p.CadreId} 不能担任语言翻译队员。");
                     speakerSlots[v]++;
                     goto case SlotKind.Member;
                 case SlotKind.Member:
                     members[v]++;
-                    if (!cadre.Speaker) nonSpeakers[v]++;
+                    if ((flags & Broken.NotSpeaker) != 0) nonSpeakers[v]++;
                     break;
                 default:
                     problems.Add($"干部 {p.CadreId} 的名额类型无效。");
@@ -257,6 +269,18 @@ public static class PlanCertificate
             if (worth != bound) problems.Add($"区域 {region}：方案价值 {worth} 不等于价格给出的上界 {bound}：不能证明方案最优。");
             return problems;
         }
+    }
+
+    /// <summary>The rules one placement breaks by itself (its cadre, unit and village).</summary>
+    [Flags]
+    enum Broken : byte
+    {
+        None = 0,
+        Region = 1,
+        County = 2,
+        NotEligible = 4,
+        NotSpeaker = 8,
+        NoSpeakerSlot = 16,
     }
 
     static string Name(SlotKind kind) => kind switch

@@ -100,6 +100,25 @@ public sealed class PlanCertificateTests
     }
 
     [Fact]
+    public void Verify_RegionAndSpeakerRules_AreEachNamedForTheirPlacement()
+    {
+        // a (region r1) has a speaker slot, b (r1) has none, c is in region r2; k1 speaks the language, k2 does not.
+        var instance = DispatchTestInstances.Parse(
+            "grassroots-dispatch 1\ncost\tmismatch=1\tper_km=1\nvillages\t3\na\tr1\tc1\tparty\t0\t0\t2\t1\nb\tr1\tc1\tparty\t0\t0\t2\t0\nc\tr2\tc3\tparty\t0\t0\t1\t0\n"
+            + "units\t1\nu\tr1\tc2\t0\t0\ncadres\t3\nk1\tu\tparty\t1\t1\nk2\tu\tparty\t1\t0\nk3\tu\tparty\t1\t0\n");
+        var solution = DispatchSolver.Solve(instance);
+        var problems = PlanCertificate.Verify(instance, new DispatchPlan([
+            new Placement("k1", "b", SlotKind.Speaker),   // b has no speaker slot
+            new Placement("k2", "a", SlotKind.Speaker),   // k2 does not speak the language
+            new Placement("k3", "c", SlotKind.FirstSecretary), // c is in another region
+        ]), solution.Prices);
+        Assert.Contains(problems, p => p.Contains("村 b 没有语言翻译名额，干部 k1"));
+        Assert.Contains(problems, p => p.Contains("干部 k2 不会当地语言"));
+        Assert.Contains(problems, p => p.Contains("干部 k3 的派出单位属区域 r1，不能派往区域 r2 的村 c"));
+        Assert.DoesNotContain(problems, p => p.Contains("干部 k1 不会当地语言") || p.Contains("干部 k3 不具备") || p.Contains("回避"));
+    }
+
+    [Fact]
     public void Verify_LoweredPrices_CountsExactlyTheUnderPricedPairsABruteForceScanFinds()
     {
         // The certificate settles whole cells of villages by a chord bound; lowering prices here and there must leave it

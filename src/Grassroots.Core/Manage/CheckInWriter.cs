@@ -86,10 +86,21 @@ public sealed class CheckInWriter(
         await using var storingConnection = new HeldConnection(source);
         while (true)
         {
-            // Wait for work, or for the batch being stored when nothing else is waiting.
+            // Wait for work. While a batch is being stored, whichever comes first: new check-ins (read and judged while
+            // it is stored) or its commit (answered at once).
             if (!reader.TryPeek(out _))
             {
-                if (storing is { } s) { await FinishAsync(s.Batch, s.Store); storing = null; continue; }
+                if (storing is { } s)
+                {
+                    if (!s.Store.IsCompleted)
+                    {
+                        var arrival = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                        if (await Task.WhenAny(arrival, s.Store) == arrival && arrival.Result) continue;
+                    }
+                    await FinishAsync(s.Batch, s.Store);
+                    storing = null;
+                    continue;
+                }
                 if (!await WaitAsync(reader, judging, storingConnection)) return;
             }
             var batch = new List<Pending>(options.Value.MaxBatch);

@@ -150,6 +150,8 @@ static class DispatchBenchmark
         for (var i = 0; i < runs; i++)
         {
             var processor = Process.GetCurrentProcess().TotalProcessorTime;
+            var pause = GC.GetTotalPauseDuration();
+            var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var watch = Stopwatch.StartNew();
             if (solver == "ours")
             {
@@ -169,7 +171,8 @@ static class DispatchBenchmark
                 note = solver == "ortools-dense" ? "OR-Tools min-cost flow, dense network" : "OR-Tools min-cost flow, nearest-20 network";
             }
             cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - processor).TotalMilliseconds);
-            Console.Error.WriteLine(FormattableString.Invariant($"{solver} run {i + 1}: {total[^1]:F1} ms, processor {cpu[^1]:F1} ms"));
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"{solver} run {i + 1}: {total[^1]:F1} ms, processor {cpu[^1]:F1} ms; garbage collections {GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms"));
         }
         var peak = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         var peakKiB = long.Parse(peak.Split([" ", "\t"], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);

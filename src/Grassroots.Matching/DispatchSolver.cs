@@ -90,7 +90,8 @@ public static class DispatchSolver
         var memberPrices = new long[villageCount];
         var weights = new ConcurrentDictionary<string, DispatchWeights>(StringComparer.Ordinal);
 
-        // Largest regions first, so the two cores finish together.
+        // Largest regions first, so the two cores finish together (and the first regions' arc arrays serve the later ones).
+        var spares = new NetworkSimplex.Spares();
         var order = model.Regions.OrderByDescending(r => (long)r.Cadres.Count * r.Villages.Count).ToArray();
         try
         {
@@ -98,7 +99,7 @@ public static class DispatchSolver
             // of it and claims ever larger chunks, which left one core idle for the last 17 s at nation scale.
             Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, region =>
             {
-                var solver = new RegionSolver(model, region, warmStart);
+                var solver = new RegionSolver(model, region, warmStart, spares);
                 weights[region.Name] = solver.Solve(slotOf, cadrePrices, fsPrices, speakerPrices, memberPrices);
             });
         }

@@ -26,7 +26,7 @@ sealed class NetworkSimplex
     /// What the entering-arc search reads of an arc, in one 16-byte record: its ends and cost, with its state (Upper,
     /// Tree, Lower) in the top two bits of the source.
     /// </summary>
-    struct ArcRecord
+    internal struct ArcRecord
     {
         public int SourceState;
         public int Target;
@@ -34,7 +34,7 @@ sealed class NetworkSimplex
     }
 
     /// <summary>An arc's flow and capacity, read together by the leaving-arc search.</summary>
-    struct ArcRoom
+    internal struct ArcRoom
     {
         public long Flow;
         public long Capacity;
@@ -68,19 +68,67 @@ sealed class NetworkSimplex
     int inArc, join, uIn, vIn, uOut, vOut;
     long delta;
 
+    /// <summary>
+    /// Arc arrays that finished networks gave back (<see cref="Release"/>), for the next networks of the same solve:
+    /// regions are solved largest first, so the first regions' arrays serve all the later ones, and the large-object
+    /// heap is not refilled region after region. Dropped with the solve.
+    /// </summary>
+    public sealed class Spares
+    {
+        readonly List<(ArcRecord[] Arcs, ArcRoom[] Room)> free = [];
+
+        internal bool TryTake(int length, out ArcRecord[] arcs, out ArcRoom[] room)
+        {
+            lock (free)
+            {
+                var best = -1;
+                for (var i = 0; i < free.Count; i++)
+                {
+                    if (free[i].Arcs.Length >= length && (best < 0 || free[i].Arcs.Length < free[best].Arcs.Length)) best = i;
+                }
+                if (best < 0) { arcs = []; room = []; return false; }
+                (arcs, room) = free[best];
+                free.RemoveAt(best);
+                return true;
+            }
+        }
+
+        internal void Give(ArcRecord[] arcs, ArcRoom[] room)
+        {
+            lock (free) free.Add((arcs, room));
+        }
+    }
+
+    readonly Spares? spares;
+
     /// <summary>Creates the network with <paramref name="nodeCount"/> nodes besides the root, which is node <paramref name="nodeCount"/>.</summary>
-    public NetworkSimplex(int nodeCount, int arcCapacityHint)
+    public NetworkSimplex(int nodeCount, int arcCapacityHint, Spares? spares = null)
     {
         root = nodeCount;
         var n = nodeCount + 1;
         if (nodeCount < 0 || nodeCount >= SourceMask) throw new ArgumentOutOfRangeException(nameof(nodeCount));
-        arcs = new ArcRecord[Math.Max(4, arcCapacityHint)];
-        room = new ArcRoom[arcs.Length];
+        this.spares = spares;
+        // Given-back arrays need no clearing: every arc is written whole when added, and nothing past arcCount is read.
+        if (spares is null || !spares.TryTake(Math.Max(4, arcCapacityHint), out arcs, out room))
+        {
+            arcs = new ArcRecord[Math.Max(4, arcCapacityHint)];
+            room = new ArcRoom[arcs.Length];
+        }
         tree = new TreeNode[n];
         thread = new int[n];
         revThread = new int[n];
         predDir = new sbyte[n];
         pi = new long[n];
+    }
+
+    /// <summary>Gives the arc arrays back to the solve's <see cref="Spares"/>; the network must not be used after this.</summary>
+    public void Release()
+    {
+        if (spares is null || arcs.Length == 0) return;
+        spares.Give(arcs, room);
+        arcs = [];
+        room = [];
+        arcCount = 0;
     }
 
     public int Root => root;

@@ -20,6 +20,38 @@ public sealed class DispatchSolverTests
     }
 
     [Fact]
+    public void Solve_SeveralRegionsOfDifferentSizes_EachAsIfAlone_AndCertified()
+    {
+        // Regions solved one after another reuse the arc arrays of those solved before (largest first): every region's
+        // optimum must still be the one it has alone.
+        DispatchInstance[] parts = [
+            InstanceGenerator.Create(seed: 11, cadres: 900, villages: 220, units: 50, counties: 7),
+            InstanceGenerator.Create(seed: 12, cadres: 400, villages: 100, units: 30, counties: 6),
+            InstanceGenerator.Create(seed: 13, cadres: 250, villages: 70, units: 20, counties: 5),
+            InstanceGenerator.Create(seed: 14, cadres: 120, villages: 40, units: 12, counties: 4),
+        ];
+        var villages = new List<DispatchVillage>();
+        var units = new List<DispatchUnit>();
+        var cadres = new List<DispatchCadre>();
+        for (var r = 0; r < parts.Length; r++)
+        {
+            var p = $"r{r}-";
+            villages.AddRange(parts[r].Villages.Select(v => v with { Id = p + v.Id, Region = p + v.Region, County = p + v.County }));
+            units.AddRange(parts[r].Units.Select(u => u with { Id = p + u.Id, Region = p + u.Region, County = p + u.County }));
+            cadres.AddRange(parts[r].Cadres.Select(c => c with { Id = p + c.Id, UnitId = p + c.UnitId }));
+        }
+        var whole = new DispatchInstance(parts[0].MismatchCost, parts[0].PerKmCost, villages, units, cadres);
+
+        var solution = DispatchSolver.Solve(whole);
+
+        var alone = parts.Select(p => DispatchSolver.Solve(p).Objective).ToArray();
+        Assert.Equal(alone.Sum(o => o.FirstSecretaries), solution.Objective.FirstSecretaries);
+        Assert.Equal(alone.Sum(o => o.Filled), solution.Objective.Filled);
+        Assert.Equal(alone.Sum(o => o.Cost), solution.Objective.Cost);
+        Assert.Empty(PlanCertificate.Verify(whole, solution.Plan, solution.Prices));
+    }
+
+    [Fact]
     public void Solve_PrefersAnotherFirstSecretaryOverACheaperPlan()
     {
         // Both eligible cadres fit in the near village (one as first secretary, one as member), but the far village's

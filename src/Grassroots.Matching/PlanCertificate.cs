@@ -214,12 +214,12 @@ public static class PlanCertificate
 
         List<string> CheckRegion(string region)
         {
-            var problems = new List<string>();
+            var found = new List<string>();
             var inRegion = regionVillages[region];
             var regionUnits = Enumerable.Range(0, instance.Units.Count).Where(u => instance.Units[u].Region == region && unitCadres[u].Count > 0).ToArray();
             if (!prices.Weights.TryGetValue(region, out var weights))
             {
-                if (inRegion.Count > 0 && regionUnits.Length > 0) problems.Add($"缺少区域 {region} 的权重。");
+                if (inRegion.Count > 0 && regionUnits.Length > 0) found.Add($"缺少区域 {region} 的权重。");
                 weights = new DispatchWeights(0, 0);
             }
             var check = new RegionCheck(instance, prices, weights, inRegion, fsCap, speakerCap, memberCap);
@@ -238,17 +238,17 @@ public static class PlanCertificate
                     // The bound was too coarse: the exact worst costs decide.
                     worstTotal = 0;
                     foreach (var u in regionUnits) worstTotal += (Int128)check.WorstCost(u) * unitCadres[u].Count;
-                    if ((Int128)weights.SlotWeight <= worstTotal) problems.Add($"区域 {region}：名额权重 B={weights.SlotWeight} 不大于最坏总代价 {worstTotal}。");
+                    if ((Int128)weights.SlotWeight <= worstTotal) found.Add($"区域 {region}：名额权重 B={weights.SlotWeight} 不大于最坏总代价 {worstTotal}。");
                 }
                 if ((Int128)weights.FirstSecretaryWeight < (Int128)weights.SlotWeight * (slots + 1))
-                    problems.Add($"区域 {region}：第一书记权重 A={weights.FirstSecretaryWeight} 小于 B×(名额数+1)。");
+                    found.Add($"区域 {region}：第一书记权重 A={weights.FirstSecretaryWeight} 小于 B×(名额数+1)。");
             }
 
             // Dual feasibility over every allowed pair.
             var violations = new long[regionUnits.Length];
             Parallel.For(0, regionUnits.Length, i => violations[i] = check.Violations(regionUnits[i], unitCadres[regionUnits[i]], forbidden));
             var total = violations.Sum();
-            if (total > 0) problems.Add($"区域 {region}：价格不可行，{total} 个干部与名额的组合价格之和低于其价值。");
+            if (total > 0) found.Add($"区域 {region}：价格不可行，{total} 个干部与名额的组合价格之和低于其价值。");
 
             // Equal values: the plan reaches the bound every plan is held to.
             Int128 bound = 0, worth = 0;
@@ -266,8 +266,8 @@ public static class PlanCertificate
             {
                 bound += (Int128)fsCap[v] * prices.FirstSecretarySlots[v] + (Int128)speakerCap[v] * prices.SpeakerSlots[v] + (Int128)memberCap[v] * prices.MemberSlots[v];
             }
-            if (worth != bound) problems.Add($"区域 {region}：方案价值 {worth} 不等于价格给出的上界 {bound}：不能证明方案最优。");
-            return problems;
+            if (worth != bound) found.Add($"区域 {region}：方案价值 {worth} 不等于价格给出的上界 {bound}：不能证明方案最优。");
+            return found;
         }
     }
 

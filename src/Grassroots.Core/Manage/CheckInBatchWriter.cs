@@ -155,7 +155,7 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
             foreach (var c in await rows.Where(c => lookupPersons.Contains(c.PersonId) && lookupKeys.Contains(c.ClientKey)).ToListAsync(ct))
                 stored[(c.PersonId, c.ClientKey)] = c;
         }
-        var outcomes = judged.Answer(batch, inserted, stored);
+        var outcomes = judged.Answer(batch, inserted, stored).Select(o => o!).ToList();
         await InsertAuditAsync([.. judged.Fresh.Values.Where(f => inserted.Contains(f.Row.Id)).Select(f => AuditRow(batch[f.Index], f.Row))], ct);
         await tx.CommitAsync(ct);
         return outcomes;
@@ -201,31 +201,37 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
                 judged.Codes[i] = verdict.RefusalCode;
                 continue;
             }
-            var p = s.Payload;
-            var row = new CheckIn
-            {
-                PersonId = s.PersonId,
-                PostingId = post!.PostingId,
-                VillageId = post.VillageId,
-                ClientKey = p.ClientKey,
-                PayloadHash = p.PayloadHash,
-                AtUtc = p.AtUtc,
-                Date = CheckInRules.ChinaDate(p.AtUtc),
-                ReceivedAtUtc = s.ReceivedAtUtc,
-                Latitude = p.Latitude,
-                Longitude = p.Longitude,
-                Accuracy = p.Accuracy,
-                DistanceMetres = verdict.DistanceMetres,
-                OnPost = verdict.OnPost,
-                Late = verdict.Late,
-                Reason = p.Reason,
-                Flags = verdict.Flags,
-                RegionPath = post.RegionPath,
-            };
+            var row = NewRow(s, post!, verdict);
             judged.Fresh[key] = (i, row);
             mine.Add(new CheckInTrace(row.AtUtc, row.Date, row.Latitude, row.Longitude, row.Accuracy));
         }
         return judged;
+    }
+
+    /// <summary>The row of an accepted check-in.</summary>
+    internal static CheckIn NewRow(CheckInSubmission s, CheckInPost post, CheckInRules.Verdict verdict)
+    {
+        var p = s.Payload;
+        return new CheckIn
+        {
+            PersonId = s.PersonId,
+            PostingId = post.PostingId,
+            VillageId = post.VillageId,
+            ClientKey = p.ClientKey,
+            PayloadHash = p.PayloadHash,
+            AtUtc = p.AtUtc,
+            Date = CheckInRules.ChinaDate(p.AtUtc),
+            ReceivedAtUtc = s.ReceivedAtUtc,
+            Latitude = p.Latitude,
+            Longitude = p.Longitude,
+            Accuracy = p.Accuracy,
+            DistanceMetres = verdict.DistanceMetres,
+            OnPost = verdict.OnPost,
+            Late = verdict.Late,
+            Reason = p.Reason,
+            Flags = verdict.Flags,
+            RegionPath = post.RegionPath,
+        };
     }
 
     internal sealed record BatchJudgement(string?[] Refusals, string?[] Codes, Dictionary<(Guid, string), (int Index, CheckIn Row)> Fresh)
@@ -234,18 +240,24 @@ public sealed class CheckInBatchWriter(GrassrootsDb db, IOptions<ManageOptions> 
         /// Keys already stored (a resend, or another writer's commit a moment ago) and refused ones (a resend of a stored
         /// check-in is answered as the first time even when a rule would now refuse it): their stored rows are read once.
         /// </summary>
-        public List<(Guid, string)> LookupKeys(IReadOnlyList<CheckInSubmission> batch, HashSet<Guid> inserted) =>
+        /// <paramref name="again"/>: cadres whose check-ins were not stored because the database no longer agreed with
+        /// what they were judged from (<see cref="CadreDay"/>); they are judged again, not answered.
+        public List<(Guid, string)> LookupKeys(IReadOnlyList<CheckInSubmission> batch, HashSet<Guid> inserted, IReadOnlySet<Guid>? again = null) =>
             Fresh.Where(f => !inserted.Contains(f.Value.Row.Id)).Select(f => f.Key)
                 .Concat(Enumerable.Range(0, batch.Count).Where(i => Refusals[i] is not null).Select(i => (batch[i].PersonId, batch[i].Payload.ClientKey)))
+                .Where(k => again is null || !again.Contains(k.Item1))
                 .Distinct().ToList();
 
-        /// <summary>Each check-in's answer once the batch's rows are in and the stored rows of the other keys were read.</summary>
-        public CheckInOutcome[] Answer(IReadOnlyList<CheckInSubmission> batch, HashSet<Guid> inserted, IReadOnlyDictionary<(Guid, string), CheckIn> stored)
+        /// <summary>Each check-in's answer once the batch's rows are in and the stored rows of the other keys were read
+        /// (none for the cadres in <paramref name="again"/>, judged again).</summary>
+        public CheckInOutcome?[] Answer(
+            IReadOnlyList<CheckInSubmission> batch, HashSet<Guid> inserted, IReadOnlyDictionary<(Guid, string), CheckIn> stored, IReadOnlySet<Guid>? again = null)
         {
-            var outcomes = new CheckInOutcome[batch.Count];
+            var outcomes = new CheckInOutcome?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
                 var s = batch[i];
+                if (again is not null && again.Contains(s.PersonId)) continue;
                 var key = (s.PersonId, s.Payload.ClientKey);
                 if (Refusals[i] is { } refusal)
                 {

@@ -29,6 +29,12 @@ public sealed class CheckInMonth : IRegionScoped
     public int CheckInDays { get; init; }
     /// <summary>Days with at least one on-post check-in (inside the village's fence).</summary>
     public int OnPostDays { get; init; }
+    /// <summary>
+    /// How many check-ins of the cadre are stored for the month. Besides being a figure of its own, it tells the check-in
+    /// writer whether the cadre's check-ins changed since it last read them: every stored check-in adds one in the same
+    /// transaction (see ADR 0005).
+    /// </summary>
+    public int CheckIns { get; init; }
 }
 
 /// <summary>Bit sets of days in a month and the upkeep of <see cref="CheckInMonth"/>.</summary>
@@ -63,11 +69,13 @@ public static class CheckInMonths
             RegionPath = g.MaxBy(c => c.AtUtc)!.RegionPath,
             CheckInDays = g.Aggregate(0, (a, c) => a | Bit(c.Date)),
             OnPostDays = g.Where(c => c.OnPost).Aggregate(0, (a, c) => a | Bit(c.Date)),
+            CheckIns = g.Count(),
         });
 
     /// <summary>
     /// Adds freshly inserted check-ins to their cadres' months in the caller's transaction: one multi-row
-    /// <c>INSERT … ON CONFLICT (PersonId, Month) DO UPDATE</c> that ORs the day bits in (SQLite and PostgreSQL alike).
+    /// <c>INSERT … ON CONFLICT (PersonId, Month) DO UPDATE</c> that ORs the day bits in and adds to the count (SQLite and
+    /// PostgreSQL alike).
     /// Rows of one cadre and month are merged first (a statement may not update a row twice) and written in key order,
     /// so two writers never wait on each other in opposite orders.
     /// </summary>
@@ -75,29 +83,31 @@ public static class CheckInMonths
     {
         if (inserted.Count == 0) return;
         var months = Summarise(inserted).OrderBy(m => m.PersonId).ThenBy(m => m.Month).ToList();
-        var sql = new StringBuilder("INSERT INTO \"CheckInMonths\" (\"PersonId\", \"Month\", \"RegionPath\", \"CheckInDays\", \"OnPostDays\") VALUES ");
-        var args = new List<object>(months.Count * 5);
+        var sql = new StringBuilder("INSERT INTO \"CheckInMonths\" (\"PersonId\", \"Month\", \"RegionPath\", \"CheckInDays\", \"OnPostDays\", \"CheckIns\") VALUES ");
+        var args = new List<object>(months.Count * 6);
         foreach (var m in months)
         {
             if (args.Count > 0) sql.Append(", ");
             sql.Append('(');
-            for (var k = 0; k < 5; k++) sql.Append(k > 0 ? ", {" : "{").Append(args.Count + k).Append('}');
+            for (var k = 0; k < 6; k++) sql.Append(k > 0 ? ", {" : "{").Append(args.Count + k).Append('}');
             sql.Append(')');
-            args.AddRange([m.PersonId, m.Month, m.RegionPath, m.CheckInDays, m.OnPostDays]);
+            args.AddRange([m.PersonId, m.Month, m.RegionPath, m.CheckInDays, m.OnPostDays, m.CheckIns]);
         }
         sql.Append(" ON CONFLICT (\"PersonId\", \"Month\") DO UPDATE SET \"RegionPath\" = excluded.\"RegionPath\", ")
             .Append("\"CheckInDays\" = \"CheckInMonths\".\"CheckInDays\" | excluded.\"CheckInDays\", ")
-            .Append("\"OnPostDays\" = \"CheckInMonths\".\"OnPostDays\" | excluded.\"OnPostDays\"");
+            .Append("\"OnPostDays\" = \"CheckInMonths\".\"OnPostDays\" | excluded.\"OnPostDays\", ")
+            .Append("\"CheckIns\" = \"CheckInMonths\".\"CheckIns\" + excluded.\"CheckIns\"");
         await db.Database.ExecuteSqlRawAsync(sql.ToString(), args, ct);
     }
 
     /// <summary>Recomputes every cadre's months from the check-ins (PostgreSQL): after a bulk load that bypassed the writer.</summary>
     public const string RebuildPostgres = """
         DELETE FROM "CheckInMonths";
-        INSERT INTO "CheckInMonths" ("PersonId", "Month", "RegionPath", "CheckInDays", "OnPostDays")
+        INSERT INTO "CheckInMonths" ("PersonId", "Month", "RegionPath", "CheckInDays", "OnPostDays", "CheckIns")
         SELECT "PersonId", date_trunc('month', "Date")::date, max("RegionPath"),
                bit_or(1 << (extract(day FROM "Date")::int - 1)),
-               coalesce(bit_or(1 << (extract(day FROM "Date")::int - 1)) FILTER (WHERE "OnPost"), 0)
+               coalesce(bit_or(1 << (extract(day FROM "Date")::int - 1)) FILTER (WHERE "OnPost"), 0),
+               count(*)
         FROM "CheckIns"
         GROUP BY "PersonId", date_trunc('month', "Date")::date;
         """;
@@ -105,10 +115,11 @@ public static class CheckInMonths
     /// <summary>The same for SQLite, where dates are <c>yyyy-MM-dd</c> text (a sum of distinct powers of two is their OR).</summary>
     public const string RebuildSqlite = """
         DELETE FROM "CheckInMonths";
-        INSERT INTO "CheckInMonths" ("PersonId", "Month", "RegionPath", "CheckInDays", "OnPostDays")
+        INSERT INTO "CheckInMonths" ("PersonId", "Month", "RegionPath", "CheckInDays", "OnPostDays", "CheckIns")
         SELECT "PersonId", substr("Date", 1, 8) || '01', max("RegionPath"),
                sum(DISTINCT 1 << (CAST(substr("Date", 9, 2) AS INTEGER) - 1)),
-               coalesce(sum(DISTINCT CASE WHEN "OnPost" THEN 1 << (CAST(substr("Date", 9, 2) AS INTEGER) - 1) END), 0)
+               coalesce(sum(DISTINCT CASE WHEN "OnPost" THEN 1 << (CAST(substr("Date", 9, 2) AS INTEGER) - 1) END), 0),
+               count(*)
         FROM "CheckIns"
         GROUP BY "PersonId", substr("Date", 1, 8);
         """;

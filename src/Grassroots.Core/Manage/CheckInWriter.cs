@@ -75,15 +75,17 @@ public sealed class CheckInWriter(
 
     /// <summary>
     /// PostgreSQL, two batches in flight: while one batch's rows are being stored (its write statement and commit), the
-    /// next one is read and judged on another connection — the rows in flight count as the cadres' check-ins for the
-    /// suspicion rules — and it is stored only after the first committed, so stores stay in order and a resend of a key
-    /// in flight is answered from the stored row. Each request is still answered only after its own batch committed.
+    /// next one is judged — from what the writer knows of its cadres (<see cref="CadreKnowledge"/>), reading on another
+    /// connection only the cadres it does not know — and the rows in flight count as the cadres' check-ins for the
+    /// suspicion rules. It is stored only after the first committed, so stores stay in order and a resend of a key in
+    /// flight is answered from the stored row. Each request is still answered only after its own batch committed.
     /// </summary>
     async Task DrainPostgresAsync(ChannelReader<Pending> reader, NpgsqlDataSource source)
     {
-        (List<Pending> Batch, PostgresCheckInBatch.Judged Judged, Task<IReadOnlyList<CheckInOutcome>> Store)? storing = null;
+        (List<Pending> Batch, PostgresCheckInBatch.Judged Judged, Task<PostgresCheckInBatch.Stored> Store)? storing = null;
         await using var judging = new HeldConnection(source);
         await using var storingConnection = new HeldConnection(source);
+        var knowledge = new CadreKnowledge();
         while (true)
         {
             // Wait for work. While a batch is being stored, whichever comes first: new check-ins (read and judged while
@@ -97,7 +99,7 @@ public sealed class CheckInWriter(
                         var arrival = reader.WaitToReadAsync(CancellationToken.None).AsTask();
                         if (await Task.WhenAny(arrival, s.Store) == arrival && arrival.Result) continue;
                     }
-                    await FinishAsync(s.Batch, s.Store);
+                    await FinishAsync(s.Batch, s.Judged, s.Store, knowledge, judging, storingConnection);
                     storing = null;
                     continue;
                 }
@@ -109,15 +111,58 @@ public sealed class CheckInWriter(
             PostgresCheckInBatch.Judged judged;
             try
             {
-                judged = await JudgeAsync(judging, [.. batch.Select(p => p.Submission)], storing?.Judged.Rows ?? []);
+                judged = await JudgeAsync(judging, [.. batch.Select(p => p.Submission)], knowledge, storing?.Judged.Rows ?? []);
             }
             catch (Exception e)
             {
+                knowledge.Clear();
                 Fail(batch, e);
                 continue;
             }
-            if (storing is { } previous) await FinishAsync(previous.Batch, previous.Store);
+            if (storing is { } previous) await FinishAsync(previous.Batch, previous.Judged, previous.Store, knowledge, judging, storingConnection);
             storing = (batch, judged, StoreAsync(storingConnection, judged));
+        }
+    }
+
+    /// <summary>How many times the check-ins of a cadre whose knowledge the store found out of date are judged again from
+    /// the knowledge (read afresh); the last time they are judged from the database's probes, stored unguarded.</summary>
+    const int JudgedAgainFromKnowledge = 2;
+
+    /// <summary>
+    /// Answers a stored batch. Cadres whose rows the store refused (the database changed since the writer read them: an
+    /// account disabled, a posting ended, another instance's check-in) are read afresh and judged and stored again first.
+    /// </summary>
+    async Task FinishAsync(
+        List<Pending> batch, PostgresCheckInBatch.Judged judged, Task<PostgresCheckInBatch.Stored> store, CadreKnowledge knowledge,
+        HeldConnection judging, HeldConnection storing)
+    {
+        var pending = batch;
+        try
+        {
+            var stored = await store;
+            for (var attempt = 1; ; attempt++)
+            {
+                foreach (var person in stored.NotStored)
+                    if (judged.KnowledgeKeys.TryGetValue(person, out var key)) knowledge.Forget(key);
+                var again = new List<Pending>();
+                var answered = new HashSet<int>();
+                foreach (var (index, submission) in judged.Checked)
+                    if (stored.Again.Contains(submission.PersonId) && answered.Add(index)) again.Add(pending[index]);
+                for (var i = 0; i < pending.Count; i++)
+                    if (!answered.Contains(i)) pending[i].Done.TrySetResult(stored.Outcomes[i]!);
+                if (again.Count == 0) return;
+                pending = again;
+                var submissions = again.Select(p => p.Submission).ToList();
+                judged = attempt <= JudgedAgainFromKnowledge
+                    ? await JudgeAsync(judging, submissions, knowledge, [])
+                    : await OnHeldAsync(judging, c => PostgresCheckInBatch.JudgeAsync(c, submissions, [], options.Value, CancellationToken.None), "Reading for", submissions.Count);
+                stored = await StoreAsync(storing, judged);
+            }
+        }
+        catch (Exception e)
+        {
+            knowledge.Clear();
+            Fail(pending, e);
         }
     }
 
@@ -141,13 +186,21 @@ public sealed class CheckInWriter(
         return await reader.WaitToReadAsync(CancellationToken.None);
     }
 
-    /// <summary>Reads and judges a batch on the judging connection.</summary>
-    Task<PostgresCheckInBatch.Judged> JudgeAsync(HeldConnection connection, List<CheckInSubmission> batch, IEnumerable<(Guid, CheckInTrace)> inFlight) =>
-        OnHeldAsync(connection, c => PostgresCheckInBatch.JudgeAsync(c, batch, inFlight, options.Value, CancellationToken.None), "Reading for", batch.Count);
+    /// <summary>Judges a batch (reading on the judging connection what the knowledge lacks). Tried again on a new
+    /// connection, the knowledge starts empty: the first attempt may have taken in rows that will not be stored.</summary>
+    Task<PostgresCheckInBatch.Judged> JudgeAsync(HeldConnection connection, List<CheckInSubmission> batch, CadreKnowledge knowledge, IEnumerable<(Guid, CheckInTrace)> inFlight)
+    {
+        var attempts = 0;
+        return OnHeldAsync(connection, c =>
+        {
+            if (attempts++ > 0) knowledge.Clear();
+            return PostgresCheckInBatch.JudgeAsync(c, batch, knowledge, inFlight, options.Value, CancellationToken.None);
+        }, "Reading for", batch.Count);
+    }
 
     /// <summary>Stores a judged batch on the storing connection.</summary>
-    Task<IReadOnlyList<CheckInOutcome>> StoreAsync(HeldConnection connection, PostgresCheckInBatch.Judged judged) =>
-        OnHeldAsync(connection, c => PostgresCheckInBatch.StoreAsync(c, judged, CancellationToken.None), "Storing", judged.Outcomes.Length);
+    Task<PostgresCheckInBatch.Stored> StoreAsync(HeldConnection connection, PostgresCheckInBatch.Judged judged) =>
+        OnHeldAsync(connection, c => PostgresCheckInBatch.StoreGuardedAsync(c, judged, CancellationToken.None), "Storing", judged.Outcomes.Length);
 
     /// <summary>
     /// Runs a batch's statements on a held connection. When the connection broke under them (the server restarted, or
@@ -190,7 +243,13 @@ public sealed class CheckInWriter(
         {
             if (connection is { State: System.Data.ConnectionState.Open }) return connection;
             await DropAsync();
-            return connection = await source.OpenConnectionAsync(CancellationToken.None);
+            var opened = await source.OpenConnectionAsync(CancellationToken.None);
+            // Every statement the writer sends reads a handful of rows by key. Small tables (a prefecture's few hundred
+            // postings, villages and accounts) would otherwise be scanned whole for each row, because the planner finds
+            // that cheaper on paper. (Without sequential scans the plans cost more on paper, which would start the JIT
+            // compiler for statements of a few milliseconds: off too.) Pooled sessions are reset when the connection goes back.
+            await using (var set = new NpgsqlCommand("SET enable_seqscan = off; SET jit = off", opened)) await set.ExecuteNonQueryAsync(CancellationToken.None);
+            return connection = opened;
         }
 
         public async ValueTask DropAsync()
@@ -202,19 +261,6 @@ public sealed class CheckInWriter(
         }
 
         public ValueTask DisposeAsync() => DropAsync();
-    }
-
-    async Task FinishAsync(List<Pending> batch, Task<IReadOnlyList<CheckInOutcome>> store)
-    {
-        try
-        {
-            var outcomes = await store;
-            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
-        }
-        catch (Exception e)
-        {
-            Fail(batch, e);
-        }
     }
 
     void Fail(List<Pending> batch, Exception e)

@@ -70,26 +70,67 @@ internal static class PostgresCheckInBatch
         ) AS c
         """;
 
+    /// <summary>
+    /// Stores a batch in one statement. Rows judged from the writer's knowledge (<c>guarded</c>) go in only if the
+    /// database still agrees with what they were judged from: the account (stamp, name, person, not disabled or locked,
+    /// still a cadre), the posting (active, same region) and its village's position, and the number of the cadre's
+    /// check-ins in each month the rules look at ($37–$39). The rows of a cadre that fails are returned as not stored
+    /// (<c>false</c>) and judged again from a fresh read.
+    /// </summary>
     const string WriteSql = """
-        WITH ins AS (
-            INSERT INTO "CheckIns" ("Id", "PersonId", "PostingId", "VillageId", "ClientKey", "PayloadHash", "AtUtc", "Date",
-                "ReceivedAtUtc", "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath")
+        WITH s AS (
             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[],
                 $8::date[], $9::timestamptz[], $10::float8[], $11::float8[], $12::float8[], $13::int[], $14::bool[], $15::bool[],
-                $16::text[], $17::int[], $18::text[])
+                $16::text[], $17::int[], $18::text[], $29::bool[], $30::uuid[], $31::text[], $32::text[], $33::float8[], $34::float8[])
+                AS s(id, person, posting, village, client_key, payload_hash, at, date, received, lat, lon, accuracy, distance,
+                     on_post, late, reason, flags, region, guarded, user_id, stamp, user_name, village_lat, village_lon)
+        ), stale AS (
+            SELECT DISTINCT e.person
+            FROM unnest($37::uuid[], $38::date[], $39::int[]) AS e(person, month, n)
+            LEFT JOIN "CheckInMonths" m ON m."PersonId" = e.person AND m."Month" = e.month
+            WHERE coalesce(m."CheckIns", 0) <> e.n
+        ), ok AS (
+            -- One index probe per row for its posting and village and one for its account (LIMIT 1 keeps them probes
+            -- whatever the size of the tables), none for rows judged from a fresh read.
+            SELECT s.* FROM s
+            LEFT JOIN LATERAL (
+                SELECT true AS agrees FROM "Postings" p JOIN "Villages" v ON v."Id" = p."VillageId"
+                WHERE s.guarded AND p."Id" = s.posting AND p."Status" = $35 AND p."RegionPath" = s.region
+                  AND v."Latitude" = s.village_lat AND v."Longitude" = s.village_lon
+                LIMIT 1) AS posting ON true
+            LEFT JOIN LATERAL (
+                SELECT true AS agrees FROM "AspNetUsers" u
+                WHERE s.guarded AND u."Id" = s.user_id AND u."PersonId" = s.person AND u."SecurityStamp" IS NOT DISTINCT FROM s.stamp
+                  AND u."UserName" IS NOT DISTINCT FROM s.user_name AND NOT u."IsDisabled"
+                  AND (u."LockoutEnd" IS NULL OR u."LockoutEnd" <= s.received)
+                  AND EXISTS (SELECT 1 FROM "AspNetUserRoles" ur JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
+                              WHERE ur."UserId" = s.user_id AND r."Name" = $36)
+                LIMIT 1) AS account ON true
+            WHERE NOT s.guarded
+               OR posting.agrees AND (s.user_id IS NULL OR account.agrees) AND NOT EXISTS (SELECT 1 FROM stale WHERE stale.person = s.person)
+               -- stored under this very id by an earlier attempt of this store (its connection broke after the commit)
+               OR EXISTS (SELECT 1 FROM "CheckIns" c WHERE c."Id" = s.id)
+        ), ins AS (
+            INSERT INTO "CheckIns" ("Id", "PersonId", "PostingId", "VillageId", "ClientKey", "PayloadHash", "AtUtc", "Date",
+                "ReceivedAtUtc", "Latitude", "Longitude", "Accuracy", "DistanceMetres", "OnPost", "Late", "Reason", "Flags", "RegionPath")
+            SELECT id, person, posting, village, client_key, payload_hash, at, date, received, lat, lon, accuracy, distance,
+                   on_post, late, reason, flags, region
+            FROM ok
             ON CONFLICT ("PersonId", "ClientKey") DO NOTHING
             RETURNING "Id", "PersonId", "Date", "OnPost", "AtUtc", "RegionPath"
         ), months AS (
-            INSERT INTO "CheckInMonths" ("PersonId", "Month", "RegionPath", "CheckInDays", "OnPostDays")
+            INSERT INTO "CheckInMonths" ("PersonId", "Month", "RegionPath", "CheckInDays", "OnPostDays", "CheckIns")
             SELECT "PersonId", date_trunc('month', "Date")::date, (array_agg("RegionPath" ORDER BY "AtUtc" DESC))[1],
                    bit_or(1 << (extract(day FROM "Date")::int - 1)),
-                   coalesce(bit_or(1 << (extract(day FROM "Date")::int - 1)) FILTER (WHERE "OnPost"), 0)
+                   coalesce(bit_or(1 << (extract(day FROM "Date")::int - 1)) FILTER (WHERE "OnPost"), 0),
+                   count(*)
             FROM ins
             GROUP BY 1, 2
             ORDER BY 1, 2
             ON CONFLICT ("PersonId", "Month") DO UPDATE SET "RegionPath" = excluded."RegionPath",
                 "CheckInDays" = "CheckInMonths"."CheckInDays" | excluded."CheckInDays",
-                "OnPostDays" = "CheckInMonths"."OnPostDays" | excluded."OnPostDays"
+                "OnPostDays" = "CheckInMonths"."OnPostDays" | excluded."OnPostDays",
+                "CheckIns" = "CheckInMonths"."CheckIns" + excluded."CheckIns"
         ), audit AS (
             INSERT INTO "AuditEntries" ("Id", "AtUtc", "UserId", "UserName", "Event", "ObjectType", "ObjectId", "Result", "ClientAddress", "After")
             SELECT a.id, a.at, a.user_id, a.user_name, $19, $20, ins."Id"::text, $21, a.client, a.after
@@ -97,7 +138,55 @@ internal static class PostgresCheckInBatch
                 AS a(check_in, id, at, user_id, user_name, client, after)
             JOIN ins ON ins."Id" = a.check_in
         )
-        SELECT "Id" FROM ins
+        SELECT "Id", true FROM ins
+        UNION ALL
+        SELECT s.id, false FROM s WHERE NOT EXISTS (SELECT 1 FROM ok WHERE ok.id = s.id)
+        """;
+
+    /// <summary>
+    /// The knowledge of cadres the writer does not know yet (or not for this day), in one round trip: their accounts and
+    /// postings; then their month counts; then their check-ins — the counts read before the check-ins, so a check-in
+    /// committed in between can only make the store find the counts changed (and judge again), never pass unseen.
+    /// </summary>
+    const string LoadKeys = """
+        SELECT k.key, coalesce(k.person, (SELECT u."PersonId" FROM "AspNetUsers" u WHERE u."Id" = k.user_id)) AS person,
+               k.since, k.day_start, k.first_month, k.last_month
+        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::date[], $7::date[])
+            AS k(key, user_id, person, since, day_start, first_month, last_month)
+        """;
+
+    const string LoadCadresSql = $"""
+        SELECT k.key, u."UserName", u."PersonId", u."IsDisabled", u."LockoutEnd", u."SecurityStamp", u.cadre, u."Id" IS NOT NULL,
+               p."Id", p."VillageId", p."Name", p."RegionPath", p."Latitude", p."Longitude"
+        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS k(key, user_id, person)
+        LEFT JOIN LATERAL (
+            SELECT u."Id", u."UserName", u."PersonId", u."IsDisabled", u."LockoutEnd", u."SecurityStamp",
+                   EXISTS (SELECT 1 FROM "AspNetUserRoles" ur JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
+                           WHERE ur."UserId" = u."Id" AND r."Name" = $4) AS cadre
+            FROM "AspNetUsers" u WHERE u."Id" = k.user_id LIMIT 1) AS u ON true
+        LEFT JOIN LATERAL (
+            SELECT p."Id", p."VillageId", v."Name", p."RegionPath", v."Latitude", v."Longitude"
+            FROM "Postings" p JOIN "Villages" v ON v."Id" = p."VillageId"
+            WHERE p."PersonId" = coalesce(k.person, u."PersonId") AND p."Status" = $5
+            ORDER BY p."StartDate" DESC LIMIT 1) AS p ON true
+        """;
+
+    const string LoadMonthsSql = $"""
+        SELECT k.key, m."Month", m."CheckIns"
+        FROM ({LoadKeys}) AS k
+        JOIN "CheckInMonths" m ON m."PersonId" = k.person AND m."Month" >= k.first_month AND m."Month" <= k.last_month
+        """;
+
+    const string LoadTracesSql = $"""
+        SELECT k.key, false, t.* FROM ({LoadKeys}) AS k
+        CROSS JOIN LATERAL (SELECT x."AtUtc", x."Date", x."Latitude", x."Longitude", x."Accuracy"
+            FROM "CheckIns" AS x WHERE x."PersonId" = k.person AND x."Latitude" IS NOT NULL AND x."Longitude" IS NOT NULL
+              AND x."AtUtc" >= k.since AND x."AtUtc" < k.day_start ORDER BY x."AtUtc" DESC LIMIT $8) AS t
+        UNION ALL
+        SELECT k.key, true, t.* FROM ({LoadKeys}) AS k
+        CROSS JOIN LATERAL (SELECT x."AtUtc", x."Date", x."Latitude", x."Longitude", x."Accuracy"
+            FROM "CheckIns" AS x WHERE x."PersonId" = k.person AND x."Latitude" IS NOT NULL AND x."Longitude" IS NOT NULL
+              AND x."AtUtc" >= k.day_start ORDER BY x."AtUtc" DESC LIMIT $9) AS t
         """;
 
     const string StoredSql = """
@@ -139,9 +228,237 @@ internal static class PostgresCheckInBatch
         CheckInOutcome?[] Outcomes, List<(int Index, CheckInSubmission Submission)> Checked, List<CheckInSubmission> Submissions,
         CheckInBatchWriter.BatchJudgement? Judgement)
     {
+        /// <summary>What each row judged from the writer's knowledge was judged from, by row id (the store checks it).</summary>
+        public Dictionary<Guid, RowGuard> Guards { get; init; } = [];
+        /// <summary>The month counts (<see cref="CheckInMonth.CheckIns"/>) those rows were judged with, per cadre.</summary>
+        public List<(Guid Person, DateOnly Month, int Count)> Expected { get; init; } = [];
+        /// <summary>The knowledge each judged cadre's rows came from (person → key): forgotten when a row is not stored.</summary>
+        public Dictionary<Guid, Guid> KnowledgeKeys { get; init; } = [];
+
         /// <summary>The rows this batch will insert, as traces for a batch judged while this one is being stored.</summary>
         public IEnumerable<(Guid PersonId, CheckInTrace Trace)> Rows =>
             Judgement is null ? [] : Judgement.Fresh.Values.Select(f => (f.Row.PersonId, new CheckInTrace(f.Row.AtUtc, f.Row.Date, f.Row.Latitude, f.Row.Longitude, f.Row.Accuracy)));
+    }
+
+    /// <summary>What a row judged from knowledge assumed of its account (none for a check-in submitted for a person) and village.</summary>
+    public readonly record struct RowGuard(Guid? UserId, string? Stamp, string? UserName, double VillageLatitude, double VillageLongitude);
+
+    /// <summary>
+    /// A stored batch: every check-in's answer, except those of <see cref="Again"/> — cadres whose rows the database
+    /// refused because it no longer agreed with the knowledge they were judged from; they are judged again. <see cref="NotStored"/>:
+    /// cadres with a row that did not go in (those, or a key stored before), whose knowledge is forgotten.
+    /// </summary>
+    public sealed record Stored(CheckInOutcome?[] Outcomes, HashSet<Guid> Again, HashSet<Guid> NotStored);
+
+    static Guid KeyOf(CheckInSubmission s) => s.AccountUnchecked ? s.UserId ?? Guid.Empty : s.PersonId;
+
+    /// <summary>
+    /// Judges a batch from the writer's knowledge of its cadres (<see cref="CadreDay"/>), reading first — in one round
+    /// trip — only the cadres it does not know for the check-in's day. A cadre's check-ins that the knowledge cannot
+    /// judge exactly — several days in one batch, a late upload before what is kept, a refusal or an account refused by
+    /// knowledge that may be old — are judged from a fresh read as before (<see cref="JudgeAsync(NpgsqlConnection, IReadOnlyList{CheckInSubmission}, IEnumerable{ValueTuple{Guid, CheckInTrace}}, ManageOptions, CancellationToken)"/>),
+    /// and their cadre's knowledge is forgotten. The knowledge takes in the rows accepted here at once (the next batch may
+    /// be judged before this one is stored).
+    /// </summary>
+    public static async Task<Judged> JudgeAsync(
+        NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, CadreKnowledge knowledge,
+        IEnumerable<(Guid PersonId, CheckInTrace Trace)> inFlight, ManageOptions o, CancellationToken ct)
+    {
+        var byKey = new Dictionary<Guid, List<int>>();
+        var slow = new List<int>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = batch[i];
+            if (s.AccountUnchecked && s.UserId is null) { slow.Add(i); continue; }
+            var key = KeyOf(s);
+            if (!byKey.TryGetValue(key, out var list)) byKey[key] = list = [];
+            list.Add(i);
+        }
+
+        var load = new List<(Guid Key, Guid? User, Guid? Person, DateOnly Day)>();
+        foreach (var (key, indices) in byKey)
+        {
+            var days = indices.Select(i => CheckInRules.ChinaDate(batch[i].Payload.AtUtc)).Distinct().ToList();
+            if (days.Count > 1)
+            {
+                knowledge.Forget(key);
+                slow.AddRange(indices);
+                byKey.Remove(key);
+                continue;
+            }
+            var known = knowledge.Get(key);
+            if (known is null || !indices.All(i => known.Covers(batch[i].Payload.AtUtc)))
+            {
+                var s = batch[indices[0]];
+                load.Add((key, s.AccountUnchecked ? s.UserId : null, s.AccountUnchecked ? null : s.PersonId, days[0]));
+            }
+        }
+        var fresh = new HashSet<Guid>();
+        if (load.Count > 0)
+            foreach (var (key, day) in await LoadAsync(connection, load, o, ct))
+            {
+                knowledge.Set(key, day);
+                fresh.Add(key);
+            }
+
+        var outcomes = new CheckInOutcome?[batch.Count];
+        var fastIndex = new List<int>();
+        var fastSubs = new List<CheckInSubmission>();
+        var refusals = new List<string?>();
+        var codes = new List<string?>();
+        var rows = new Dictionary<(Guid, string), (int Index, CheckIn Row)>();
+        var guards = new Dictionary<Guid, RowGuard>();
+        var expected = new List<(Guid, DateOnly, int)>();
+        var keys = new Dictionary<Guid, Guid>();
+        foreach (var (key, indices) in byKey.OrderBy(k => k.Value[0]))
+        {
+            var known = knowledge.Get(key);
+            var isFresh = fresh.Contains(key);
+            if (known is null || !indices.All(i => known.Covers(batch[i].Payload.AtUtc)))
+            {
+                knowledge.Forget(key);
+                slow.AddRange(indices);
+                continue;
+            }
+            // The account rules, from the knowledge: final when just read, else judged again from a fresh read.
+            var accounts = known.Account is { } a ? new Dictionary<Guid, CheckInBatchWriter.BatchAccount> { [a.Id] = a } : [];
+            var (accountOutcomes, checkedSubs) = CheckInBatchWriter.CheckAccounts([.. indices.Select(i => batch[i])], accounts);
+            if (accountOutcomes.Any(x => x is not null) && !isFresh || checkedSubs.Any(c => c.Submission.PersonId != known.PersonId))
+            {
+                knowledge.Forget(key);
+                slow.AddRange(indices);
+                continue;
+            }
+            for (var k = 0; k < indices.Count; k++)
+                if (accountOutcomes[k] is { } refused) outcomes[indices[k]] = refused;
+
+            var before = known.Months.Select(m => (known.PersonId, m.Key, m.Value)).ToList();
+            var mine = new List<(int Index, CheckInSubmission Sub, string? Refusal, string? Code, CheckIn? Row)>();
+            var goesSlow = false;
+            foreach (var (k, s) in checkedSubs)
+            {
+                var index = indices[k];
+                if (mine.Any(m => m.Row is not null && m.Sub.Payload.ClientKey == s.Payload.ClientKey))
+                {
+                    mine.Add((index, s, null, null, null)); // answered from the row that wins
+                    continue;
+                }
+                var verdict = CheckInRules.Judge(s.Payload, known.Post, s.ReceivedAtUtc, known.Probe(s.Payload.AtUtc, o), o);
+                if (verdict.Refusal is { } refusal)
+                {
+                    if (!isFresh) { goesSlow = true; break; }
+                    mine.Add((index, s, refusal, verdict.RefusalCode, null));
+                    continue;
+                }
+                var row = CheckInBatchWriter.NewRow(s, known.Post!, verdict);
+                known.Add(new CheckInTrace(row.AtUtc, row.Date, row.Latitude, row.Longitude, row.Accuracy));
+                mine.Add((index, s, null, null, row));
+            }
+            if (goesSlow)
+            {
+                knowledge.Forget(key);
+                slow.AddRange(indices);
+                continue;
+            }
+            foreach (var (index, s, refusal, code, row) in mine)
+            {
+                fastIndex.Add(index);
+                fastSubs.Add(s);
+                refusals.Add(refusal);
+                codes.Add(code);
+                if (row is null) continue;
+                rows[(s.PersonId, s.Payload.ClientKey)] = (fastSubs.Count - 1, row);
+                guards[row.Id] = new(s.UserId is not null && known.Account is not null ? s.UserId : null, s.SecurityStamp,
+                    known.Account?.UserName, known.Post!.Latitude, known.Post.Longitude);
+            }
+            if (mine.Any(m => m.Row is not null))
+            {
+                expected.AddRange(before);
+                keys[known.PersonId] = key;
+            }
+        }
+
+        Judged? slowJudged = null;
+        if (slow.Count > 0)
+        {
+            slow.Sort();
+            slowJudged = await JudgeAsync(connection, [.. slow.Select(i => batch[i])], inFlight, o, ct);
+            for (var k = 0; k < slow.Count; k++) outcomes[slow[k]] = slowJudged.Outcomes[k];
+        }
+
+        var checkedAll = fastIndex.Select((index, k) => (index, fastSubs[k])).ToList();
+        var submissions = new List<CheckInSubmission>(fastSubs);
+        var fresh2 = new Dictionary<(Guid, string), (int Index, CheckIn Row)>(rows);
+        if (slowJudged is { Judgement: { } sj })
+        {
+            checkedAll.AddRange(slowJudged.Checked.Select(c => (slow[c.Index], c.Submission)));
+            foreach (var (k, v) in sj.Fresh) fresh2[k] = (v.Index + fastSubs.Count, v.Row);
+            submissions.AddRange(slowJudged.Submissions);
+            refusals.AddRange(sj.Refusals);
+            codes.AddRange(sj.Codes);
+        }
+        var judgement = submissions.Count > 0 ? new CheckInBatchWriter.BatchJudgement([.. refusals], [.. codes], fresh2) : null;
+        return new(outcomes, checkedAll, submissions, judgement) { Guards = guards, Expected = expected, KnowledgeKeys = keys };
+    }
+
+    /// <summary>Reads what the writer needs to know of cadres for a day (see <see cref="CadreDay.Read"/>).</summary>
+    static async Task<List<(Guid Key, CadreDay Day)>> LoadAsync(
+        NpgsqlConnection connection, List<(Guid Key, Guid? User, Guid? Person, DateOnly Day)> load, ManageOptions o, CancellationToken ct)
+    {
+        var bounds = load.Select(l => CadreDay.DayBounds(l.Day)).ToArray();
+        var months = load.Select(l => CadreDay.MonthsFor(l.Day, o)).ToArray();
+        var keys = load.Select(l => l.Key).ToArray();
+        var users = load.Select(l => l.User).ToArray();
+        var persons = load.Select(l => l.Person).ToArray();
+        NpgsqlParameter[] KeyParams() =>
+        [
+            Param(keys), Param(users, NpgsqlDbType.Array | NpgsqlDbType.Uuid), Param(persons, NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+            Param(bounds.Select(b => b.Start.AddDays(-o.RepeatedPositionWindowDays)).ToArray()), Param(bounds.Select(b => b.Start).ToArray()),
+            Param(months.Select(m => m.First).ToArray()), Param(months.Select(m => m.Last).ToArray()),
+        ];
+
+        var cadres = new Dictionary<Guid, (CheckInBatchWriter.BatchAccount? Account, Guid? Person, CheckInPost? Post)>();
+        var counts = load.ToDictionary(l => l.Key, _ => new Dictionary<DateOnly, int>());
+        var beforeDay = load.ToDictionary(l => l.Key, _ => new List<CheckInTrace>());
+        var fromDay = load.ToDictionary(l => l.Key, _ => new List<CheckInTrace>());
+        await using (var read = new NpgsqlBatch(connection))
+        {
+            read.BatchCommands.Add(Command(LoadCadresSql, Param(keys), Param(users, NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+                Param(persons, NpgsqlDbType.Array | NpgsqlDbType.Uuid), Param(Security.Roles.Cadre), Param((int)PostingStatus.Active)));
+            read.BatchCommands.Add(Command(LoadMonthsSql, KeyParams()));
+            read.BatchCommands.Add(Command(LoadTracesSql, [.. KeyParams(), Param(CheckInBatchWriter.OtherDayTraces), Param(CadreDay.TailKept + 1)]));
+            await read.PrepareAsync(ct);
+            await using var r = await read.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var key = r.GetGuid(0);
+                var account = r.GetBoolean(7)
+                    ? new CheckInBatchWriter.BatchAccount(load.First(l => l.Key == key).User!.Value, r.IsDBNull(1) ? null : r.GetString(1),
+                        r.IsDBNull(2) ? null : r.GetGuid(2), r.GetBoolean(3), r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4),
+                        r.IsDBNull(5) ? null : r.GetString(5), r.GetBoolean(6))
+                    : null;
+                var post = r.IsDBNull(8) ? null
+                    : new CheckInPost(r.GetGuid(8), r.GetGuid(9), r.GetString(10), r.GetString(11), r.GetDouble(12), r.GetDouble(13));
+                cadres[key] = (account, account?.PersonId, post);
+            }
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct)) counts[r.GetGuid(0)][r.GetFieldValue<DateOnly>(1)] = r.GetInt32(2);
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var trace = new CheckInTrace(r.GetDateTime(2), r.GetFieldValue<DateOnly>(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6));
+                (r.GetBoolean(1) ? fromDay : beforeDay)[r.GetGuid(0)].Add(trace);
+            }
+        }
+        var result = new List<(Guid, CadreDay)>(load.Count);
+        foreach (var l in load)
+        {
+            var (account, accountPerson, post) = cadres.GetValueOrDefault(l.Key);
+            // A check-in for a person directly: that person. Through an account: the account's person (none: refused by the account rules).
+            var person = l.Person ?? accountPerson ?? Guid.Empty;
+            result.Add((l.Key, CadreDay.Read(account, person, post, l.Day, beforeDay[l.Key], fromDay[l.Key], counts[l.Key], o)));
+        }
+        return result;
     }
 
     /// <summary>
@@ -207,7 +524,21 @@ internal static class PostgresCheckInBatch
     /// </summary>
     public static async Task<IReadOnlyList<CheckInOutcome>> StoreAsync(NpgsqlConnection connection, Judged batch, CancellationToken ct)
     {
+        var stored = await StoreGuardedAsync(connection, batch, ct);
+        return stored.Again.Count == 0
+            ? [.. stored.Outcomes.Select(x => x!)]
+            : throw new InvalidOperationException("Check-ins judged from the writer's knowledge were refused by the store; use StoreGuardedAsync.");
+    }
+
+    /// <summary>
+    /// Stores a batch (see <see cref="WriteSql"/>) and answers every check-in except those of cadres whose rows the
+    /// database refused because it no longer agreed with the knowledge they were judged from (<see cref="Stored.Again"/>).
+    /// </summary>
+    public static async Task<Stored> StoreGuardedAsync(NpgsqlConnection connection, Judged batch, CancellationToken ct)
+    {
         var (outcomes, checkedBatch, submissions, judged) = batch;
+        var again = new HashSet<Guid>();
+        var notStored = new HashSet<Guid>();
         if (judged is not null)
         {
             var rows = judged.Fresh.Values.Select(f => f.Row).ToList();
@@ -217,6 +548,7 @@ internal static class PostgresCheckInBatch
             if (rows.Count > 0)
             {
                 var audit = judged.Fresh.Values.Select(f => (f.Row.Id, Entry: CheckInBatchWriter.AuditRow(submissions[f.Index], f.Row))).ToList();
+                var guards = rows.Select(c => batch.Guards.TryGetValue(c.Id, out var g) ? g : (RowGuard?)null).ToArray();
                 await using var write = new NpgsqlCommand(WriteSql, connection);
                 write.Parameters.AddRange(new NpgsqlParameter[]
                 {
@@ -237,13 +569,27 @@ internal static class PostgresCheckInBatch
                     Param(audit.Select(a => a.Entry.UserName).ToArray()),
                     Param(audit.Select(a => a.Entry.ClientAddress).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
                     Param(audit.Select(a => a.Entry.After).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Param(guards.Select(g => g is not null).ToArray()),
+                    Param(guards.Select(g => g?.UserId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid),
+                    Param(guards.Select(g => g?.Stamp).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Param(guards.Select(g => g?.UserName).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Param(guards.Select(g => g?.VillageLatitude ?? 0).ToArray()), Param(guards.Select(g => g?.VillageLongitude ?? 0).ToArray()),
+                    Param((int)PostingStatus.Active), Param(Security.Roles.Cadre),
+                    Param(batch.Expected.Select(e => e.Person).ToArray()), Param(batch.Expected.Select(e => e.Month).ToArray()),
+                    Param(batch.Expected.Select(e => e.Count).ToArray()),
                 });
                 await write.PrepareAsync(ct);
                 await using var r = await write.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
+                var refused = new HashSet<Guid>();
+                while (await r.ReadAsync(ct)) (r.GetBoolean(1) ? inserted : refused).Add(r.GetGuid(0));
+                foreach (var c in rows)
+                {
+                    if (refused.Contains(c.Id)) again.Add(c.PersonId);
+                    if (!inserted.Contains(c.Id)) notStored.Add(c.PersonId);
+                }
             }
 
-            var lookup = judged.LookupKeys(submissions, inserted);
+            var lookup = judged.LookupKeys(submissions, inserted, again);
             var stored = new Dictionary<(Guid, string), CheckIn>();
             if (lookup.Count > 0)
             {
@@ -257,10 +603,10 @@ internal static class PostgresCheckInBatch
                     stored[(c.PersonId, c.ClientKey)] = c;
                 }
             }
-            var written = judged.Answer(submissions, inserted, stored);
+            var written = judged.Answer(submissions, inserted, stored, again);
             for (var k = 0; k < checkedBatch.Count; k++) outcomes[checkedBatch[k].Index] = written[k];
         }
-        return [.. outcomes.Select(x => x!)];
+        return new(outcomes, again, notStored);
     }
 
     static CheckIn ReadCheckIn(NpgsqlDataReader r) => new()

@@ -6,6 +6,7 @@ using Grassroots.Manage;
 using Grassroots.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grassroots.Web.Tests.Manage;
 
@@ -324,6 +325,117 @@ public abstract class CheckInTests(GrassrootsApp app)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(1, await CountAsync(cadre.PersonId));
+    }
+
+    // On PostgreSQL the writer judges a cadre it knows without reading first (ADR 0005, one round trip): whatever changed
+    // since — an account, a role, a posting, a village, a check-in stored by another instance — must still decide the
+    // very next check-in. Each test first checks in once, so that the writer knows the cadre.
+
+    [Fact]
+    public async Task CadreRoleRemoved_AfterACheckIn_NextCheckInIs403_AndStoresNothing()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        Assert.Equal(HttpStatusCode.Created, (await cadre.CheckInAsync(ManageKit.Body("before-role-removed", Now.AddMinutes(-5), ManageKit.VillageLat, ManageKit.VillageLon))).StatusCode);
+        using (var scope = app.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Grassroots.Security.AppUser>>();
+            var account = await users.FindByNameAsync(cadre.UserName);
+            Assert.True((await users.RemoveFromRoleAsync(account!, Grassroots.Security.Roles.Cadre)).Succeeded);
+        }
+
+        var response = await cadre.CheckInAsync(ManageKit.Body("after-role-removed", Now, ManageKit.VillageLat, ManageKit.VillageLon));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(1, await CountAsync(cadre.PersonId));
+    }
+
+    [Fact]
+    public async Task PostingEnded_AfterACheckIn_NextCheckInIsRefusedNoPosting()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        Assert.Equal(HttpStatusCode.Created, (await cadre.CheckInAsync(ManageKit.Body("before-posting-ended", Now.AddMinutes(-5), ManageKit.VillageLat, ManageKit.VillageLon))).StatusCode);
+        await app.WithSystemDbAsync(async db =>
+        {
+            var posting = await db.Postings.IgnoreQueryFilters().SingleAsync(p => p.PersonId == cadre.PersonId, Ct);
+            posting.Status = Grassroots.Dispatch.PostingStatus.Ended;
+            await db.SaveChangesAsync(Ct);
+        });
+
+        var response = await cadre.CheckInAsync(ManageKit.Body("after-posting-ended", Now, ManageKit.VillageLat, ManageKit.VillageLon));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("noPosting", (await JsonAsync(response)).GetProperty("code").GetString());
+        Assert.Equal(1, await CountAsync(cadre.PersonId));
+    }
+
+    [Fact]
+    public async Task VillageMoved_AfterACheckIn_NextCheckInIsJudgedAgainstItsNewPosition()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        Assert.Equal(HttpStatusCode.Created, (await cadre.CheckInAsync(ManageKit.Body("before-village-moved", Now.AddMinutes(-5), ManageKit.VillageLat, ManageKit.VillageLon))).StatusCode);
+        var (movedLat, movedLon) = ManageKit.North(5_000);
+        await app.WithSystemDbAsync(async db =>
+        {
+            var village = await db.Villages.SingleAsync(v => v.Id == cadre.Village.Id, Ct);
+            (village.Latitude, village.Longitude) = (movedLat, movedLon);
+            await db.SaveChangesAsync(Ct);
+        });
+        try
+        {
+            var response = await cadre.CheckInAsync(ManageKit.Body("after-village-moved", Now, ManageKit.VillageLat, ManageKit.VillageLon, reason: "在乡里开会"));
+
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var json = await JsonAsync(response);
+            Assert.False(json.GetProperty("onPost").GetBoolean());
+            Assert.InRange(json.GetProperty("distanceMetres").GetInt32(), 4_990, 5_010);
+        }
+        finally
+        {
+            await app.WithSystemDbAsync(async db =>
+            {
+                var village = await db.Villages.SingleAsync(v => v.Id == cadre.Village.Id, CancellationToken.None);
+                (village.Latitude, village.Longitude) = (ManageKit.VillageLat, ManageKit.VillageLon);
+                await db.SaveChangesAsync(CancellationToken.None);
+            });
+        }
+    }
+
+    [Fact]
+    public async Task ACheckInStoredByAnotherWriter_AfterACheckIn_CountsInTheNextOnesFlags()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        var at = Now.AddMinutes(-30);
+        Assert.Equal(HttpStatusCode.Created, (await cadre.CheckInAsync(ManageKit.Body("here", at, ManageKit.VillageLat, ManageKit.VillageLon))).StatusCode);
+        // Another instance stores a check-in 50 km away ten minutes later (its own writer, not this one's).
+        var (farLat, farLon) = ManageKit.North(50_000);
+        using (var scope = app.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Grassroots.Security.CurrentUser>().ActAsSystem("another-instance");
+            var other = new CheckInSubmission(cadre.PersonId, null, cadre.UserName, "127.0.0.1",
+                CheckInRules.Validate(new CheckInRequest("elsewhere", at.AddMinutes(10), farLat, farLon, 15, "到县里开会")), Now.UtcDateTime);
+            var stored = await scope.ServiceProvider.GetRequiredService<CheckInBatchWriter>().WriteAsync([other], Ct);
+            Assert.Equal(CheckInOutcomeKind.Created, stored.Single().Kind);
+        }
+
+        // Back in the village ten minutes after that: 50 km in ten minutes.
+        var response = await cadre.CheckInAsync(ManageKit.Body("back", at.AddMinutes(20), ManageKit.VillageLat, ManageKit.VillageLon));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(["impossibleSpeed"], (await JsonAsync(response)).GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task MonthSummary_CountsEachStoredCheckInOnce_NotResends()
+    {
+        var cadre = await ManageKit.NewCadreAsync(app);
+        for (var k = 0; k < 3; k++)
+            Assert.Equal(HttpStatusCode.Created, (await cadre.CheckInAsync(ManageKit.Body($"count-{k}", Now.AddMinutes(-10 + k), ManageKit.VillageLat, ManageKit.VillageLon))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await cadre.CheckInAsync(ManageKit.Body("count-1", Now.AddMinutes(-9), ManageKit.VillageLat, ManageKit.VillageLon))).StatusCode);
+
+        var months = await app.WithSystemDbAsync(db => db.CheckInMonths.IgnoreQueryFilters().Where(m => m.PersonId == cadre.PersonId).ToListAsync(Ct));
+        var month = Assert.Single(months);
+        Assert.Equal(3, month.CheckIns);
+        Assert.Equal(await CountAsync(cadre.PersonId), month.CheckIns);
     }
 
     [Fact]

@@ -748,6 +748,9 @@ namespace Grassroots.Data.Migrations.Postgres
                     b.Property<int>("CheckInDays")
                         .HasColumnType("integer");
 
+                    b.Property<int>("CheckIns")
+                        .HasColumnType("integer");
+
                     b.Property<int>("OnPostDays")
                         .HasColumnType("integer");
 

@@ -735,6 +735,9 @@ namespace Grassroots.Data.Migrations.Sqlite
                     b.Property<int>("CheckInDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CheckIns")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("OnPostDays")
                         .HasColumnType("INTEGER");
 

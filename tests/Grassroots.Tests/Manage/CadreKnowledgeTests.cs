@@ -1,0 +1,111 @@
+using Grassroots.Common;
+using Grassroots.Manage;
+
+namespace Grassroots.Tests.Manage;
+
+/// <summary>
+/// What the PostgreSQL writer keeps of a cadre's day (<see cref="CadreDay"/>) must give the suspicion rules exactly what
+/// the database reads (<see cref="CheckInBatchWriter.ProbeFor"/>) would give them, however many check-ins a day holds.
+/// </summary>
+public sealed class CadreKnowledgeTests
+{
+    static readonly ManageOptions Defaults = new();
+    static readonly DateOnly Today = new(2026, 11, 27);
+
+    /// <summary>The four reads of <see cref="CheckInBatchWriter.ProbeFor"/> over every stored check-in, as the database runs them.</summary>
+    static HashSet<CheckInTrace> Reference(List<CheckInTrace> all, DateTime at)
+    {
+        var q = CheckInBatchWriter.ProbeFor(at, Defaults);
+        var found = new HashSet<CheckInTrace>();
+        if (all.Where(t => t.AtUtc <= q.At && t.AtUtc >= q.Since).MaxBy(t => t.AtUtc) is { } before) found.Add(before);
+        if (all.Where(t => t.AtUtc > q.At && t.AtUtc <= q.Until).MinBy(t => t.AtUtc) is { } after) found.Add(after);
+        found.UnionWith(all.Where(t => t.AtUtc >= q.Since && t.AtUtc < q.DayStart).OrderByDescending(t => t.AtUtc).Take(CheckInBatchWriter.OtherDayTraces));
+        found.UnionWith(all.Where(t => t.AtUtc >= q.DayEnd && t.AtUtc <= q.Until).OrderBy(t => t.AtUtc).Take(CheckInBatchWriter.OtherDayTraces));
+        return found;
+    }
+
+    /// <summary>What the writer reads for <paramref name="day"/>: the latest before the day, the latest from its start.</summary>
+    static CadreDay Read(List<CheckInTrace> all, DateOnly day)
+    {
+        var (start, _) = CadreDay.DayBounds(day);
+        var beforeDay = all.Where(t => t.AtUtc >= start.AddDays(-Defaults.RepeatedPositionWindowDays) && t.AtUtc < start)
+            .OrderByDescending(t => t.AtUtc).Take(CheckInBatchWriter.OtherDayTraces);
+        var fromDay = all.Where(t => t.AtUtc >= start).OrderByDescending(t => t.AtUtc).Take(CadreDay.TailKept + 1);
+        var months = all.GroupBy(t => CheckInMonths.MonthOf(t.Date)).ToDictionary(g => g.Key, g => g.Count());
+        return CadreDay.Read(null, Guid.NewGuid(), null, day, beforeDay, fromDay, months, Defaults);
+    }
+
+    static CheckInTrace Trace(DateTime at, double lat, double lon) => new(at, CheckInRules.ChinaDate(at), lat, lon, 15);
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 3)]
+    [InlineData(3, 40)]
+    [InlineData(4, 200)]
+    public void Probe_GivesTheRulesWhatTheDatabaseReadsGive_WhileCheckInsAreAdded(int seed, int earlierToday)
+    {
+        var random = new Random(seed);
+        var (start, end) = CadreDay.DayBounds(Today);
+        var all = new List<CheckInTrace>();
+        var ms = new HashSet<long>();
+        DateTime Unique(DateTime at)
+        {
+            while (!ms.Add(at.Ticks)) at = at.AddMilliseconds(1);
+            return at;
+        }
+        // Nine days before today with up to 45 check-ins a day, some at one repeated spot.
+        for (var d = -9; d < 0; d++)
+            for (int k = 0, n = random.Next(0, 46); k < n; k++)
+                all.Add(Trace(Unique(start.AddDays(d).AddSeconds(random.Next(0, 86_400))), k % 3 == 0 ? 30.29 : 30.29 + random.NextDouble() / 100, 81.17));
+        // Earlier today, before the writer reads the cadre.
+        var read = start.AddHours(9);
+        for (var k = 0; k < earlierToday; k++) all.Add(Trace(Unique(start.AddSeconds(random.Next(0, 9 * 3600))), 30.29, 81.17));
+
+        var known = Read(all, Today);
+        Assert.Equal(all.Count(t => CheckInMonths.MonthOf(t.Date) == CheckInMonths.MonthOf(Today)), known.Months[CheckInMonths.MonthOf(Today)]);
+
+        // Then 300 check-ins through the rest of the day, a few a little out of order, each judged and then added.
+        var at = read;
+        for (var k = 0; k < 300; k++)
+        {
+            at = at.AddSeconds(random.Next(1, 200));
+            var when = Unique(random.Next(10) == 0 ? at.AddSeconds(-random.Next(0, 300)) : at);
+            if (when >= end) break;
+            if (!known.Covers(when))
+            {
+                Assert.True(when < known.Cut); // only a check-in before what is kept is left to a fresh read
+                continue;
+            }
+            Assert.True(Reference(all, when).SetEquals(known.Probe(when, Defaults)), $"check-in {k} at {when:O}");
+            var trace = Trace(when, 30.29 + random.Next(3) / 1000.0, 81.17);
+            all.Add(trace);
+            known.Add(trace);
+            Assert.True(known.Tail.Count <= 2 * CadreDay.TailKept);
+        }
+        Assert.Equal(all.Count(t => CheckInMonths.MonthOf(t.Date) == CheckInMonths.MonthOf(Today)), known.Months[CheckInMonths.MonthOf(Today)]);
+    }
+
+    [Fact]
+    public void Covers_OnlyItsDayFromTheCut()
+    {
+        var (start, end) = CadreDay.DayBounds(Today);
+        var all = Enumerable.Range(0, 40).Select(k => Trace(start.AddMinutes(10 * k), 30.29, 81.17)).ToList();
+        var known = Read(all, Today);
+
+        Assert.Equal(CadreDay.TailKept, known.Tail.Count); // only the latest were read; the cut lies after the one before them
+        Assert.True(known.Covers(all[^1].AtUtc.AddMinutes(1)));
+        Assert.True(known.Covers(known.Cut));
+        Assert.False(known.Covers(known.Cut.AddTicks(-1)));
+        Assert.False(known.Covers(start.AddMinutes(5)));
+        Assert.False(known.Covers(end));
+        Assert.False(known.Covers(start.AddDays(-1).AddHours(12)));
+    }
+
+    [Fact]
+    public void MonthsFor_ADayNearAMonthsEnd_TakesInBothMonths()
+    {
+        Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 1)), CadreDay.MonthsFor(new DateOnly(2026, 11, 28), Defaults));
+        Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 1)), CadreDay.MonthsFor(new DateOnly(2026, 11, 3), Defaults));
+        Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)), CadreDay.MonthsFor(new DateOnly(2026, 11, 15), Defaults));
+    }
+}

@@ -12,7 +12,8 @@ namespace Grassroots.Benchmarks;
 /// <summary>
 /// Prepares the check-in load benchmark (bench/checkin-load.sh) on a demo database: gives the first N stationed cadres
 /// an account (<c>bench.cadre.1</c> …, the demo password) and writes one line per account, "user lat lon", with the
-/// position of the cadre's village, so that every simulated phone checks in on post near its own village.
+/// position of the cadre's village, so that every simulated phone checks in on post near its own village. It also clears
+/// the demo's positions past their retention, which the application would otherwise do during the measurement.
 /// </summary>
 internal static class CheckInSetup
 {
@@ -46,6 +47,15 @@ internal static class CheckInSetup
             posts = [.. posts.Where(p => !taken.Contains(p.PersonId))];
         }
         if (posts.Count < count) { Console.Error.WriteLine($"Only {posts.Count} stationed cadres without an account: seed the demo data set first."); return 1; }
+
+        // The demo's year holds positions past their retention. The application clears them a few minutes after it
+        // starts (and daily) — in the middle of a measurement. Clear them now, as that run would.
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("bench");
+            var cleared = await scope.ServiceProvider.GetRequiredService<Grassroots.Manage.PositionRetention>().PurgeAsync(default);
+            Console.WriteLine($"{cleared} check-ins' positions past their retention cleared before the measurement");
+        }
 
         var lines = new List<string>();
         for (var i = 0; i < count; i++)

@@ -13,14 +13,14 @@ namespace Grassroots.Manage;
 /// <para>The check-ins kept are those the suspicion rules' reads (<see cref="CheckInBatchWriter.ProbeFor"/>) can reach
 /// from a check-in on <see cref="Day"/> at or after <see cref="Cut"/>: the latest <see cref="CheckInBatchWriter.OtherDayTraces"/>
 /// before the day (<see cref="BeforeDay"/>), every one from <see cref="Cut"/> on (<see cref="Tail"/>) and the latest one
-/// before <see cref="Cut"/> (<see cref="BeforeCut"/>). <see cref="Tail"/> is kept short by moving the cut forward; a
-/// check-in before the cut (a late upload) is judged from a fresh read.</para>
+/// before <see cref="Cut"/> (<see cref="BeforeCut"/>). <see cref="Tail"/> is kept short by moving the cut forward, always
+/// to an instant where the device time changes; a check-in before the cut (a late upload) is judged from a fresh read.</para>
 /// <para>Every member is read and changed only by the one writer loop that owns the knowledge.</para>
 /// </remarks>
 internal sealed class CadreDay
 {
-    /// <summary>How many check-ins <see cref="Tail"/> keeps after the cut moves.</summary>
-    public const int TailKept = 16;
+    /// <summary>How many check-ins <see cref="Tail"/> keeps (at least) after the cut moves.</summary>
+    public const int TailKept = 32;
 
     /// <summary>The account the token names, as read (null for a check-in submitted for a person directly).</summary>
     public CheckInBatchWriter.BatchAccount? Account { get; init; }
@@ -37,6 +37,10 @@ internal sealed class CadreDay
     public DateTime Cut { get; private set; }
     /// <summary>The latest positioned check-in before <see cref="Cut"/> (within the window), if any.</summary>
     public CheckInTrace? BeforeCut { get; private set; }
+
+    /// <summary>Whether the tail grew past any bound without an instant to cut at (a client sending hundreds of check-ins
+    /// with one device time): such a cadre is read afresh.</summary>
+    public bool Overfull => Tail.Count > 8 * TailKept;
     /// <summary>Stored check-ins per month (<see cref="CheckInMonth.CheckIns"/>) for every month the rules can look at
     /// from this day, counting the ones this writer has stored or is storing since.</summary>
     public required Dictionary<DateOnly, int> Months { get; init; }
@@ -77,13 +81,24 @@ internal sealed class CadreDay
             BeforeDay = before, Tail = tail, Months = counts,
             Cut = start, BeforeCut = before.Count > 0 ? before[^1] : null,
         };
-        // Only the latest TailKept + 1 were read: the oldest of them is the one before the cut.
-        if (tail.Count > TailKept) known.CutBefore(tail.Count - TailKept);
+        // Only the latest TailKept + 1 were read: the cut goes where the instant changes, so that every check-in from the
+        // cut on is in the tail (when all of them share one instant, the cut goes just after it).
+        if (tail.Count > TailKept)
+        {
+            var boundary = Enumerable.Range(1, tail.Count - 1).FirstOrDefault(j => tail[j - 1].AtUtc < tail[j].AtUtc);
+            if (boundary > 0) known.CutAt(boundary);
+            else
+            {
+                known.BeforeCut = tail[^1];
+                known.Cut = tail[^1].AtUtc.AddTicks(1);
+                tail.Clear();
+            }
+        }
         return known;
     }
 
     /// <summary>Whether a check-in at <paramref name="atUtc"/> can be judged from this knowledge.</summary>
-    public bool Covers(DateTime atUtc) => atUtc >= Cut && atUtc < DayEnd && CheckInRules.ChinaDate(atUtc) == Day;
+    public bool Covers(DateTime atUtc) => atUtc >= Cut && atUtc < DayEnd && CheckInRules.ChinaDate(atUtc) == Day && !Overfull;
 
     /// <summary>
     /// The stored check-ins the rules compare a check-in at <paramref name="atUtc"/> with: the same four reads as
@@ -116,19 +131,25 @@ internal sealed class CadreDay
         Tail.Insert(UpperBound(Tail, trace.AtUtc), trace);
         var month = CheckInMonths.MonthOf(trace.Date);
         Months[month] = Months.GetValueOrDefault(month) + 1;
-        if (Tail.Count > 2 * TailKept) CutBefore(Tail.Count - TailKept);
+        if (Tail.Count > 2 * TailKept)
+        {
+            // Keep about TailKept: cut where the instant changes (check-ins at one instant stay together).
+            for (var j = Tail.Count - TailKept; j > 0; j--)
+                if (Tail[j - 1].AtUtc < Tail[j].AtUtc)
+                {
+                    CutAt(j);
+                    return;
+                }
+        }
     }
 
-    /// <summary>Moves the cut so that the tail keeps its check-ins from index <paramref name="keep"/> on: the one before
-    /// becomes <see cref="BeforeCut"/>, and the cut lies just after it (check-ins at the same instant stay with it).</summary>
-    void CutBefore(int keep)
+    /// <summary>Moves the cut to <c>Tail[j]</c>'s instant, which must be later than <c>Tail[j − 1]</c>'s: the check-ins
+    /// before it go, the latest of them becomes <see cref="BeforeCut"/>.</summary>
+    void CutAt(int j)
     {
-        var before = Tail[keep - 1];
-        var cut = before.AtUtc.AddTicks(1);
-        var first = LowerBound(Tail, cut);
-        BeforeCut = before;
-        Cut = cut;
-        Tail.RemoveRange(0, first);
+        BeforeCut = Tail[j - 1];
+        Cut = Tail[j].AtUtc;
+        Tail.RemoveRange(0, j);
     }
 
     /// <summary>The first index whose instant is after <paramref name="at"/>.</summary>

@@ -108,4 +108,31 @@ public sealed class CadreKnowledgeTests
         Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 1)), CadreDay.MonthsFor(new DateOnly(2026, 11, 3), Defaults));
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)), CadreDay.MonthsFor(new DateOnly(2026, 11, 15), Defaults));
     }
+
+    [Fact]
+    public void ManyCheckInsWithOneDeviceTime_StayTogether_AndTheNextOneIsStillCovered()
+    {
+        // A phone's clock read to the second: twenty check-ins a second for ten seconds.
+        var (start, _) = CadreDay.DayBounds(Today);
+        var second = start.AddHours(10);
+        var all = new List<CheckInTrace>();
+        var known = Read(all, Today);
+        for (var k = 0; k < 200; k++)
+        {
+            var at = second.AddSeconds(k / 20);
+            Assert.True(known.Covers(at));
+            var trace = Trace(at, 30.29 + k / 100_000.0, 81.17);
+            all.Add(trace);
+            known.Add(trace);
+            // Every check-in from the cut on is kept, and the cut is always an instant of its own.
+            Assert.Equal(all.Count(t => t.AtUtc >= known.Cut), known.Tail.Count);
+            Assert.True(known.BeforeCut is null || known.BeforeCut.AtUtc < known.Cut);
+        }
+        Assert.InRange(known.Tail.Count, CadreDay.TailKept, 2 * CadreDay.TailKept + 20);
+
+        // Read afresh in the middle of such a second, the knowledge still covers the next check-in at that second.
+        var again = Read(all, Today);
+        Assert.True(again.Covers(all[^1].AtUtc));
+        Assert.Equal(all.Count(t => t.AtUtc >= again.Cut), again.Tail.Count);
+    }
 }

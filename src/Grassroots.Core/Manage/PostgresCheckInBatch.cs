@@ -8,13 +8,15 @@ using NpgsqlTypes;
 namespace Grassroots.Manage;
 
 /// <summary>
-/// A batch of check-ins on PostgreSQL in two round trips: one for what the rules need (the accounts the tokens name,
-/// the cadres' active postings, their recent check-ins — three statements sent together), and one statement that
-/// writes everything the batch stores: the check-ins (<c>INSERT … ON CONFLICT (PersonId, ClientKey) DO NOTHING</c>),
-/// their months' day bits (<see cref="CheckInMonth"/>) and their audit rows, each derived from the rows the insert
-/// actually stored. One statement is one transaction: all of it commits or none, and the answers go out after it
-/// returned, i.e. after COMMIT. Keys that were already stored (resends, or another writer's commit a moment ago) are
-/// then read once, as on SQLite.
+/// A batch of check-ins on PostgreSQL. Judging: cadres the writer already knows for the day (<see cref="CadreDay"/>)
+/// are judged with no read; the others are read in one round trip first (three statements sent together), and what
+/// knowledge cannot judge exactly goes to the database's probes (the accounts, postings and suspicion reads of
+/// <see cref="CheckInBatchWriter.ProbeFor"/>). Storing: one statement that writes everything the batch stores — the
+/// check-ins (<c>INSERT … ON CONFLICT (PersonId, ClientKey) DO NOTHING</c>), their months (<see cref="CheckInMonth"/>)
+/// and their audit rows, each derived from the rows the insert actually stored — after checking, for rows judged from
+/// knowledge, that the database still agrees (<see cref="WriteSql"/>). One statement is one transaction: all of it
+/// commits or none, and the answers go out after it returned, i.e. after COMMIT. Keys that were already stored
+/// (resends, or another writer's commit a moment ago) are then read once, as on SQLite.
 /// </summary>
 /// <remarks>
 /// The statements' text never depends on the batch (the rows travel as arrays, unnested by the server), so each is
@@ -462,7 +464,8 @@ internal static class PostgresCheckInBatch
     }
 
     /// <summary>
-    /// Round trip 1 and the rules: the accounts, postings and recent check-ins, read together, then every check-in judged.
+    /// Judging from the database's probes (no knowledge): the accounts, postings and recent check-ins, read together in
+    /// one round trip, then every check-in judged. Its rows are stored without the knowledge check.
     /// <paramref name="inFlight"/> are rows of an earlier batch still being stored (so perhaps not yet visible): the
     /// suspicion rules see them as the cadre's check-ins too. Were that batch to fail, they would only have coloured
     /// this batch's flags; a resend of one of its keys is answered from the stored row when this batch is stored.
@@ -519,7 +522,7 @@ internal static class PostgresCheckInBatch
     }
 
     /// <summary>
-    /// Round trip 2 (and a third only for keys already stored): the rows, their months and their audit rows in one
+    /// The store (and one more round trip only for keys already stored): the rows, their months and their audit rows in one
     /// statement — one transaction — then every check-in's answer. Nothing is answered before that statement returned.
     /// </summary>
     public static async Task<IReadOnlyList<CheckInOutcome>> StoreAsync(NpgsqlConnection connection, Judged batch, CancellationToken ct)
@@ -543,7 +546,7 @@ internal static class PostgresCheckInBatch
         {
             var rows = judged.Fresh.Values.Select(f => f.Row).ToList();
 
-            // Round trip 2: the rows, their months and their audit rows, in one statement (one transaction).
+            // The rows, their months and their audit rows, in one statement (one transaction).
             var inserted = new HashSet<Guid>();
             if (rows.Count > 0)
             {

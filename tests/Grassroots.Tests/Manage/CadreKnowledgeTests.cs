@@ -38,11 +38,14 @@ public sealed class CadreKnowledgeTests
     static CheckInTrace Trace(DateTime at, double lat, double lon) => new(at, CheckInRules.ChinaDate(at), lat, lon, 15);
 
     [Theory]
-    [InlineData(1, 0)]
-    [InlineData(2, 3)]
-    [InlineData(3, 40)]
-    [InlineData(4, 200)]
-    public void Probe_GivesTheRulesWhatTheDatabaseReadsGive_WhileCheckInsAreAdded(int seed, int earlierToday)
+    [InlineData(1, 0, 45)]
+    [InlineData(2, 3, 45)]
+    [InlineData(3, 40, 45)]
+    [InlineData(4, 200, 45)]
+    // Few check-ins a day: the latest before the day reach back past the window of a check-in later in the day.
+    [InlineData(5, 0, 2)]
+    [InlineData(6, 40, 3)]
+    public void Probe_GivesTheRulesWhatTheDatabaseReadsGive_WhileCheckInsAreAdded(int seed, int earlierToday, int mostADay)
     {
         var random = new Random(seed);
         var (start, end) = CadreDay.DayBounds(Today);
@@ -53,9 +56,9 @@ public sealed class CadreKnowledgeTests
             while (!ms.Add(at.Ticks)) at = at.AddMilliseconds(1);
             return at;
         }
-        // Nine days before today with up to 45 check-ins a day, some at one repeated spot.
+        // Nine days before today with up to mostADay check-ins a day, some at one repeated spot.
         for (var d = -9; d < 0; d++)
-            for (int k = 0, n = random.Next(0, 46); k < n; k++)
+            for (int k = 0, n = random.Next(0, mostADay + 1); k < n; k++)
                 all.Add(Trace(Unique(start.AddDays(d).AddSeconds(random.Next(0, 86_400))), k % 3 == 0 ? 30.29 : 30.29 + random.NextDouble() / 100, 81.17));
         // Earlier today, before the writer reads the cadre.
         var read = start.AddHours(9);
@@ -134,5 +137,20 @@ public sealed class CadreKnowledgeTests
         var again = Read(all, Today);
         Assert.True(again.Covers(all[^1].AtUtc));
         Assert.Equal(all.Count(t => t.AtUtc >= again.Cut), again.Tail.Count);
+    }
+
+    [Fact]
+    public void ACheckInJustOutsideTheWindow_IsNotCompared()
+    {
+        // The cadre's only earlier check-in: a week before today, an hour after midnight — inside the window of a
+        // check-in at midnight, outside that of one three hours later.
+        var (start, _) = CadreDay.DayBounds(Today);
+        var all = new List<CheckInTrace> { Trace(start.AddDays(-Defaults.RepeatedPositionWindowDays).AddHours(1), 30.29, 81.17) };
+        var known = Read(all, Today);
+
+        Assert.Equal(all.ToHashSet(), known.Probe(start, Defaults).ToHashSet()); // as the nearest before and on a day before
+        Assert.Equal(Reference(all, start), known.Probe(start, Defaults).ToHashSet());
+        Assert.Empty(known.Probe(start.AddHours(3), Defaults));
+        Assert.Empty(Reference(all, start.AddHours(3)));
     }
 }

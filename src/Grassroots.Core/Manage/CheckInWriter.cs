@@ -11,18 +11,18 @@ namespace Grassroots.Manage;
 /// <summary>
 /// Group commit for check-ins: requests put their check-in on a queue and wait; a writer takes everything that is
 /// waiting (up to <see cref="ManageOptions.MaxBatch"/>), writes it in one transaction (on PostgreSQL with
-/// <see cref="PostgresCheckInBatch"/> through a pooled connection, on SQLite with <see cref="CheckInBatchWriter"/>) and
-/// completes each request after COMMIT returned. While one batch commits the
+/// <see cref="PostgresCheckInBatch"/> through a connection it holds, on a thread of its own; on SQLite with
+/// <see cref="CheckInBatchWriter"/>) and completes each request after COMMIT returned. While one batch commits the
 /// next one gathers, so a busy server commits many check-ins per disk flush and a quiet one commits each at once —
 /// no timer, no added wait.
 /// </summary>
 /// <remarks>
 /// <para><see cref="ManageOptions.Writers"/> writers run side by side, each with its own queue; a cadre's check-ins
 /// always go to the same writer (by the account's id), so one cadre's check-ins are judged in order against each
-/// other, while several batches are in flight and PostgreSQL flushes their commits together.</para>
+/// other.</para>
 /// <para>A request is acknowledged only after its transaction committed; if the process dies first, the phone never
 /// got an answer and sends the same key again, which is harmless. The writers hold no check-in between batches (only
-/// their two connections, given back after half a minute without work), so any number of instances can run against
+/// their connection, given back after half a minute without work), so any number of instances can run against
 /// one database (the unique index decides between them). On shutdown the queues
 /// are closed and what is already on them is written before the host stops.</para>
 /// </remarks>
@@ -49,10 +49,9 @@ public sealed class CheckInWriter(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(queues.Select(q => Task.Run(() => DrainAsync(q.Reader), CancellationToken.None)));
-
-    Task DrainAsync(ChannelReader<Pending> reader) =>
-        postgres is not null && database.Provider == Data.DatabaseProvider.Postgres ? DrainPostgresAsync(reader, postgres) : DrainOneByOneAsync(reader);
+        postgres is not null && database.Provider == Data.DatabaseProvider.Postgres
+            ? Task.WhenAll(queues.Select((q, i) => OnOwnThread(() => DrainPostgres(q.Reader, postgres), $"Check-in writer {i + 1}")))
+            : Task.WhenAll(queues.Select(q => Task.Run(() => DrainOneByOneAsync(q.Reader), CancellationToken.None)));
 
     async Task DrainOneByOneAsync(ChannelReader<Pending> reader)
     {
@@ -74,53 +73,42 @@ public sealed class CheckInWriter(
     }
 
     /// <summary>
-    /// PostgreSQL, two batches in flight: while one batch's rows are being stored (its write statement and commit), the
-    /// next one is judged — from what the writer knows of its cadres (<see cref="CadreKnowledge"/>), reading on another
-    /// connection only the cadres it does not know — and the rows in flight count as the cadres' check-ins for the
-    /// suspicion rules. It is stored only after the first committed, so stores stay in order and a resend of a key in
-    /// flight is answered from the stored row. Each request is still answered only after its own batch committed.
+    /// Runs a PostgreSQL writer on a thread of its own, with blocking database calls. Its one round trip per batch is
+    /// the path every check-in waits on: when the commit returns, the writer must answer and send the next batch at
+    /// once, not wait its turn in the thread pool's queue behind the requests that are being read and answered.
     /// </summary>
-    async Task DrainPostgresAsync(ChannelReader<Pending> reader, NpgsqlDataSource source)
+    static Task OnOwnThread(Action work, string name)
     {
-        (List<Pending> Batch, PostgresCheckInBatch.Judged Judged, Task<PostgresCheckInBatch.Stored> Store)? storing = null;
-        await using var judging = new HeldConnection(source);
-        await using var storingConnection = new HeldConnection(source);
-        var knowledge = new CadreKnowledge();
-        while (true)
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
         {
-            // Wait for work. While a batch is being stored, whichever comes first: new check-ins (read and judged while
-            // it is stored) or its commit (answered at once).
-            if (!reader.TryPeek(out _))
-            {
-                if (storing is { } s)
-                {
-                    if (!s.Store.IsCompleted)
-                    {
-                        var arrival = reader.WaitToReadAsync(CancellationToken.None).AsTask();
-                        if (await Task.WhenAny(arrival, s.Store) == arrival && arrival.Result) continue;
-                    }
-                    await FinishAsync(s.Batch, s.Judged, s.Store, knowledge, judging, storingConnection);
-                    storing = null;
-                    continue;
-                }
-                if (!await WaitAsync(reader, judging, storingConnection)) return;
-            }
-            var batch = new List<Pending>(options.Value.MaxBatch);
-            while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
-            if (batch.Count == 0) continue;
-            PostgresCheckInBatch.Judged judged;
             try
             {
-                judged = await JudgeAsync(judging, [.. batch.Select(p => p.Submission)], knowledge, storing?.Judged.Rows ?? []);
+                work();
+                done.SetResult();
             }
             catch (Exception e)
             {
-                knowledge.Clear();
-                Fail(batch, e);
-                continue;
+                done.SetException(e);
             }
-            if (storing is { } previous) await FinishAsync(previous.Batch, previous.Judged, previous.Store, knowledge, judging, storingConnection);
-            storing = (batch, judged, StoreAsync(storingConnection, judged));
+        }) { IsBackground = true, Name = name }.Start();
+        return done.Task;
+    }
+
+    /// <summary>
+    /// PostgreSQL: takes everything waiting, judges it — from what the writer knows of its cadres
+    /// (<see cref="CadreKnowledge"/>), reading in one round trip only the cadres it does not know — stores it in one
+    /// statement and answers it; meanwhile the next batch gathers on the queue.
+    /// </summary>
+    void DrainPostgres(ChannelReader<Pending> reader, NpgsqlDataSource source)
+    {
+        using var connection = new HeldConnection(source);
+        var knowledge = new CadreKnowledge();
+        while (Wait(reader, connection))
+        {
+            var batch = new List<Pending>(options.Value.MaxBatch);
+            while (batch.Count < options.Value.MaxBatch && reader.TryRead(out var next)) batch.Add(next);
+            if (batch.Count > 0) Write(batch, knowledge, connection);
         }
     }
 
@@ -129,19 +117,21 @@ public sealed class CheckInWriter(
     const int JudgedAgainFromKnowledge = 2;
 
     /// <summary>
-    /// Answers a stored batch. Cadres whose rows the store refused (the database changed since the writer read them: an
-    /// account disabled, a posting ended, another instance's check-in) are read afresh and judged and stored again first.
+    /// Judges, stores and answers a batch. Cadres whose rows the store refused (the database changed since the writer
+    /// read them: an account disabled, a posting ended, another instance's check-in) are read afresh and judged and
+    /// stored again before they are answered.
     /// </summary>
-    async Task FinishAsync(
-        List<Pending> batch, PostgresCheckInBatch.Judged judged, Task<PostgresCheckInBatch.Stored> store, CadreKnowledge knowledge,
-        HeldConnection judging, HeldConnection storing)
+    void Write(List<Pending> batch, CadreKnowledge knowledge, HeldConnection connection)
     {
         var pending = batch;
         try
         {
-            var stored = await store;
+            var submissions = batch.Select(p => p.Submission).ToList();
+            var judged = Judge(connection, submissions, knowledge);
             for (var attempt = 1; ; attempt++)
             {
+                var current = judged;
+                var stored = OnHeld(connection, c => PostgresCheckInBatch.StoreGuarded(c, current), "Storing", pending.Count);
                 foreach (var person in stored.NotStored)
                     if (judged.KnowledgeKeys.TryGetValue(person, out var key)) knowledge.Forget(key);
                 var again = new List<Pending>();
@@ -152,11 +142,10 @@ public sealed class CheckInWriter(
                     if (!answered.Contains(i)) pending[i].Done.TrySetResult(stored.Outcomes[i]!);
                 if (again.Count == 0) return;
                 pending = again;
-                var submissions = again.Select(p => p.Submission).ToList();
+                submissions = [.. again.Select(p => p.Submission)];
                 judged = attempt <= JudgedAgainFromKnowledge
-                    ? await JudgeAsync(judging, submissions, knowledge, [])
-                    : await OnHeldAsync(judging, c => PostgresCheckInBatch.JudgeAsync(c, submissions, [], options.Value, CancellationToken.None), "Reading for", submissions.Count);
-                stored = await StoreAsync(storing, judged);
+                    ? Judge(connection, submissions, knowledge)
+                    : OnHeld(connection, c => PostgresCheckInBatch.Judge(c, submissions, options.Value), "Reading for", submissions.Count);
             }
         }
         catch (Exception e)
@@ -166,101 +155,90 @@ public sealed class CheckInWriter(
         }
     }
 
-    /// <summary>How long the writer keeps its connections while no check-in comes.</summary>
+    /// <summary>How long the writer keeps its connection while no check-in comes.</summary>
     static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(30);
 
-    /// <summary>Waits for work; after <see cref="IdleRelease"/> without any, gives the held connections back first.</summary>
-    static async Task<bool> WaitAsync(ChannelReader<Pending> reader, params HeldConnection[] held)
+    /// <summary>Waits for work; after <see cref="IdleRelease"/> without any, gives the held connection back first.
+    /// False once the queue is closed and empty (shutdown).</summary>
+    static bool Wait(ChannelReader<Pending> reader, HeldConnection held)
     {
-        using (var idle = new CancellationTokenSource(IdleRelease))
-        {
-            try
-            {
-                return await reader.WaitToReadAsync(idle.Token);
-            }
-            catch (OperationCanceledException) when (idle.IsCancellationRequested)
-            {
-            }
-        }
-        foreach (var h in held) await h.DropAsync();
-        return await reader.WaitToReadAsync(CancellationToken.None);
+        if (reader.TryPeek(out _)) return true;
+        var arrival = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+        if (!arrival.Wait(IdleRelease)) held.Drop();
+        return arrival.GetAwaiter().GetResult();
     }
 
-    /// <summary>Judges a batch (reading on the judging connection what the knowledge lacks). Tried again on a new
-    /// connection, the knowledge starts empty: the first attempt may have taken in rows that will not be stored.</summary>
-    Task<PostgresCheckInBatch.Judged> JudgeAsync(HeldConnection connection, List<CheckInSubmission> batch, CadreKnowledge knowledge, IEnumerable<(Guid, CheckInTrace)> inFlight)
+    /// <summary>Judges a batch (reading what the knowledge lacks). Tried again on a new connection, the knowledge starts
+    /// empty: the first attempt may have taken in rows that were not stored.</summary>
+    PostgresCheckInBatch.Judged Judge(HeldConnection connection, List<CheckInSubmission> batch, CadreKnowledge knowledge)
     {
         var attempts = 0;
-        return OnHeldAsync(connection, c =>
+        return OnHeld(connection, c =>
         {
             if (attempts++ > 0) knowledge.Clear();
-            return PostgresCheckInBatch.JudgeAsync(c, batch, knowledge, inFlight, options.Value, CancellationToken.None);
+            return PostgresCheckInBatch.Judge(c, batch, knowledge, options.Value);
         }, "Reading for", batch.Count);
     }
 
-    /// <summary>Stores a judged batch on the storing connection.</summary>
-    Task<PostgresCheckInBatch.Stored> StoreAsync(HeldConnection connection, PostgresCheckInBatch.Judged judged) =>
-        OnHeldAsync(connection, c => PostgresCheckInBatch.StoreGuardedAsync(c, judged, CancellationToken.None), "Storing", judged.Outcomes.Length);
-
     /// <summary>
-    /// Runs a batch's statements on a held connection. When the connection broke under them (the server restarted, or
+    /// Runs a batch's statements on the held connection. When the connection broke under them (the server restarted, or
     /// ended an idle session), they run once more on a new one: the reads change nothing, and storing again is what a
     /// resend does — keys already stored are found, and rows this batch itself stored are still answered as created
     /// (<see cref="CheckInBatchWriter.BatchJudgement.Answer"/>). Any other failure is the batch's answer.
     /// </summary>
-    async Task<T> OnHeldAsync<T>(HeldConnection held, Func<NpgsqlConnection, Task<T>> work, string what, int count)
+    T OnHeld<T>(HeldConnection held, Func<NpgsqlConnection, T> work, string what, int count)
     {
-        var connection = await held.OpenAsync();
+        var connection = held.Open();
         try
         {
-            return await work(connection);
+            return work(connection);
         }
         catch (Exception e) when (connection.State is not System.Data.ConnectionState.Open)
         {
-            await held.DropAsync();
+            held.Drop();
             log.LogWarning(e, "{What} a batch of {Count} check-ins failed with the connection; trying once more on a new one", what, count);
         }
         try
         {
-            return await work(await held.OpenAsync());
+            return work(held.Open());
         }
         catch
         {
-            await held.DropAsync();
+            held.Drop();
             throw;
         }
     }
 
     /// <summary>
-    /// A connection the writer keeps between batches (its statements stay prepared, and returning it to the pool would
+    /// The connection the writer keeps between batches (its statements stay prepared, and returning it to the pool would
     /// reset its session before every batch). After a failure it is dropped, and the next batch opens a new one.
     /// </summary>
-    sealed class HeldConnection(NpgsqlDataSource source) : IAsyncDisposable
+    sealed class HeldConnection(NpgsqlDataSource source) : IDisposable
     {
         NpgsqlConnection? connection;
 
-        public async ValueTask<NpgsqlConnection> OpenAsync()
+        public NpgsqlConnection Open()
         {
             if (connection is { State: System.Data.ConnectionState.Open }) return connection;
-            await DropAsync();
-            var opened = await source.OpenConnectionAsync(CancellationToken.None);
+            Drop();
+            var opened = source.OpenConnection();
             // Every statement the writer sends reads a handful of rows by key. Small tables (a prefecture's few hundred
             // postings, villages and accounts) would otherwise be scanned whole for each row, because the planner finds
             // that cheaper on paper. (Without sequential scans the plans cost more on paper, which would start the JIT
             // compiler for statements of a few milliseconds: off too.) Pooled sessions are reset when the connection goes back.
-            await using (var set = new NpgsqlCommand("SET enable_seqscan = off; SET jit = off", opened)) await set.ExecuteNonQueryAsync(CancellationToken.None);
+            using (var set = new NpgsqlCommand("SET enable_seqscan = off; SET jit = off", opened)) set.ExecuteNonQuery();
             return connection = opened;
         }
 
-        public async ValueTask DropAsync()
+        public void Drop()
         {
             if (connection is null) return;
             var c = connection;
             connection = null;
-            try { await c.DisposeAsync(); } catch (NpgsqlException) { } // a broken connection: nothing left to close
+            try { c.Dispose(); } catch (NpgsqlException) { } // a broken connection: nothing left to close
         }
 
-        public ValueTask DisposeAsync() => DropAsync();
+        public void Dispose() => Drop();
     }
 
     void Fail(List<Pending> batch, Exception e)

@@ -204,23 +204,14 @@ internal static class PostgresCheckInBatch
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            return await WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), batch, o, ct);
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            return await StoreAsync(connection, await JudgeAsync(connection, batch, o, ct), ct);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
     }
-
-    /// <summary>Writes the batch through a pooled connection of <paramref name="source"/>: no context, no scope.</summary>
-    public static async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(NpgsqlDataSource source, IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct)
-    {
-        await using var connection = await source.OpenConnectionAsync(ct);
-        return await WriteAsync(connection, batch, o, ct);
-    }
-
-    static async Task<IReadOnlyList<CheckInOutcome>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct) =>
-        await StoreAsync(connection, await JudgeAsync(connection, batch, [], o, ct), ct);
 
     /// <summary>
     /// A batch read and judged, not yet stored: the answers decided without storing (accounts refused), the check-ins
@@ -236,10 +227,6 @@ internal static class PostgresCheckInBatch
         public List<(Guid Person, DateOnly Month, int Count)> Expected { get; init; } = [];
         /// <summary>The knowledge each judged cadre's rows came from (person → key): forgotten when a row is not stored.</summary>
         public Dictionary<Guid, Guid> KnowledgeKeys { get; init; } = [];
-
-        /// <summary>The rows this batch will insert, as traces for a batch judged while this one is being stored.</summary>
-        public IEnumerable<(Guid PersonId, CheckInTrace Trace)> Rows =>
-            Judgement is null ? [] : Judgement.Fresh.Values.Select(f => (f.Row.PersonId, new CheckInTrace(f.Row.AtUtc, f.Row.Date, f.Row.Latitude, f.Row.Longitude, f.Row.Accuracy)));
     }
 
     /// <summary>What a row judged from knowledge assumed of its account (none for a check-in submitted for a person) and village.</summary>
@@ -258,13 +245,11 @@ internal static class PostgresCheckInBatch
     /// Judges a batch from the writer's knowledge of its cadres (<see cref="CadreDay"/>), reading first — in one round
     /// trip — only the cadres it does not know for the check-in's day. A cadre's check-ins that the knowledge cannot
     /// judge exactly — several days in one batch, a late upload before what is kept, a refusal or an account refused by
-    /// knowledge that may be old — are judged from a fresh read as before (<see cref="JudgeAsync(NpgsqlConnection, IReadOnlyList{CheckInSubmission}, IEnumerable{ValueTuple{Guid, CheckInTrace}}, ManageOptions, CancellationToken)"/>),
-    /// and their cadre's knowledge is forgotten. The knowledge takes in the rows accepted here at once (the next batch may
-    /// be judged before this one is stored).
+    /// knowledge that may be old — are judged from the database's probes (<see cref="Judge(NpgsqlConnection, IReadOnlyList{CheckInSubmission}, ManageOptions)"/>),
+    /// and their cadre's knowledge is forgotten. The knowledge takes in the rows accepted here at once. Synchronous: the
+    /// writer runs on a thread of its own (see <see cref="CheckInWriter"/>).
     /// </summary>
-    public static async Task<Judged> JudgeAsync(
-        NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, CadreKnowledge knowledge,
-        IEnumerable<(Guid PersonId, CheckInTrace Trace)> inFlight, ManageOptions o, CancellationToken ct)
+    public static Judged Judge(NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, CadreKnowledge knowledge, ManageOptions o)
     {
         var byKey = new Dictionary<Guid, List<int>>();
         var slow = new List<int>();
@@ -297,7 +282,7 @@ internal static class PostgresCheckInBatch
         }
         var fresh = new HashSet<Guid>();
         if (load.Count > 0)
-            foreach (var (key, day) in await LoadAsync(connection, load, o, ct))
+            foreach (var (key, day) in Sync(LoadAsync(false, connection, load, o, CancellationToken.None)))
             {
                 knowledge.Set(key, day);
                 fresh.Add(key);
@@ -384,7 +369,7 @@ internal static class PostgresCheckInBatch
         if (slow.Count > 0)
         {
             slow.Sort();
-            slowJudged = await JudgeAsync(connection, [.. slow.Select(i => batch[i])], inFlight, o, ct);
+            slowJudged = Judge(connection, [.. slow.Select(i => batch[i])], o);
             for (var k = 0; k < slow.Count; k++) outcomes[slow[k]] = slowJudged.Outcomes[k];
         }
 
@@ -404,7 +389,7 @@ internal static class PostgresCheckInBatch
     }
 
     /// <summary>Reads what the writer needs to know of cadres for a day (see <see cref="CadreDay.Read"/>).</summary>
-    static async Task<List<(Guid Key, CadreDay Day)>> LoadAsync(
+    static async ValueTask<List<(Guid Key, CadreDay Day)>> LoadAsync(bool async,
         NpgsqlConnection connection, List<(Guid Key, Guid? User, Guid? Person, DateOnly Day)> load, ManageOptions o, CancellationToken ct)
     {
         var bounds = load.Select(l => CadreDay.DayBounds(l.Day)).ToArray();
@@ -423,15 +408,16 @@ internal static class PostgresCheckInBatch
         var counts = load.ToDictionary(l => l.Key, _ => new Dictionary<DateOnly, int>());
         var beforeDay = load.ToDictionary(l => l.Key, _ => new List<CheckInTrace>());
         var fromDay = load.ToDictionary(l => l.Key, _ => new List<CheckInTrace>());
-        await using (var read = new NpgsqlBatch(connection))
+        using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(Command(LoadCadresSql, Param(keys), Param(users, NpgsqlDbType.Array | NpgsqlDbType.Uuid),
                 Param(persons, NpgsqlDbType.Array | NpgsqlDbType.Uuid), Param(Security.Roles.Cadre), Param((int)PostingStatus.Active)));
             read.BatchCommands.Add(Command(LoadMonthsSql, KeyParams()));
             read.BatchCommands.Add(Command(LoadTracesSql, [.. KeyParams(), Param(CheckInBatchWriter.OtherDayTraces), Param(CadreDay.TailKept + 1)]));
-            await read.PrepareAsync(ct);
-            await using var r = await read.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
+            if (async) await read.PrepareAsync(ct); else read.Prepare();
+            await using var reader = await Reader.ExecuteAsync(read, async, ct);
+            var r = reader.Row;
+            while (await reader.ReadAsync(ct))
             {
                 var key = r.GetGuid(0);
                 var account = r.GetBoolean(7)
@@ -443,10 +429,10 @@ internal static class PostgresCheckInBatch
                     : new CheckInPost(r.GetGuid(8), r.GetGuid(9), r.GetString(10), r.GetString(11), r.GetDouble(12), r.GetDouble(13));
                 cadres[key] = (account, account?.PersonId, post);
             }
-            await r.NextResultAsync(ct);
-            while (await r.ReadAsync(ct)) counts[r.GetGuid(0)][r.GetFieldValue<DateOnly>(1)] = r.GetInt32(2);
-            await r.NextResultAsync(ct);
-            while (await r.ReadAsync(ct))
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) counts[r.GetGuid(0)][r.GetFieldValue<DateOnly>(1)] = r.GetInt32(2);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
                 var trace = new CheckInTrace(r.GetDateTime(2), r.GetFieldValue<DateOnly>(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6));
                 (r.GetBoolean(1) ? fromDay : beforeDay)[r.GetGuid(0)].Add(trace);
@@ -466,12 +452,15 @@ internal static class PostgresCheckInBatch
     /// <summary>
     /// Judging from the database's probes (no knowledge): the accounts, postings and recent check-ins, read together in
     /// one round trip, then every check-in judged. Its rows are stored without the knowledge check.
-    /// <paramref name="inFlight"/> are rows of an earlier batch still being stored (so perhaps not yet visible): the
-    /// suspicion rules see them as the cadre's check-ins too. Were that batch to fail, they would only have coloured
-    /// this batch's flags; a resend of one of its keys is answered from the stored row when this batch is stored.
     /// </summary>
-    public static async Task<Judged> JudgeAsync(
-        NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, IEnumerable<(Guid PersonId, CheckInTrace Trace)> inFlight, ManageOptions o, CancellationToken ct)
+    public static Task<Judged> JudgeAsync(NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct) =>
+        JudgeAsync(true, connection, batch, o, ct).AsTask();
+
+    /// <inheritdoc cref="JudgeAsync(NpgsqlConnection, IReadOnlyList{CheckInSubmission}, ManageOptions, CancellationToken)"/>
+    public static Judged Judge(NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, ManageOptions o) =>
+        Sync(JudgeAsync(false, connection, batch, o, CancellationToken.None));
+
+    static async ValueTask<Judged> JudgeAsync(bool async, NpgsqlConnection connection, IReadOnlyList<CheckInSubmission> batch, ManageOptions o, CancellationToken ct)
     {
         var users = batch.Where(b => b.AccountUnchecked && b.UserId is not null).Select(b => b.UserId!.Value).Distinct().ToArray();
         var named = batch.Where(b => !b.AccountUnchecked).Select(b => b.PersonId).Distinct().ToArray();
@@ -480,7 +469,7 @@ internal static class PostgresCheckInBatch
         var accounts = new Dictionary<Guid, CheckInBatchWriter.BatchAccount>();
         var postings = new Dictionary<Guid, CheckInPost>();
         var traces = new Dictionary<Guid, List<CheckInTrace>>();
-        await using (var read = new NpgsqlBatch(connection))
+        using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(Command(AccountsSql, Param(users), Param(Security.Roles.Cadre)));
             read.BatchCommands.Add(Command(PostingsSql, Param(named), Param(users), Param((int)PostingStatus.Active)));
@@ -490,19 +479,20 @@ internal static class PostgresCheckInBatch
                 Param(probes.Select(p => p.At).ToArray()), Param(probes.Select(p => p.Since).ToArray()),
                 Param(probes.Select(p => p.Until).ToArray()), Param(probes.Select(p => p.DayStart).ToArray()),
                 Param(probes.Select(p => p.DayEnd).ToArray()), Param(CheckInBatchWriter.OtherDayTraces)));
-            await read.PrepareAsync(ct);
-            await using var r = await read.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
+            if (async) await read.PrepareAsync(ct); else read.Prepare();
+            await using var reader = await Reader.ExecuteAsync(read, async, ct);
+            var r = reader.Row;
+            while (await reader.ReadAsync(ct))
             {
                 var id = r.GetGuid(0);
                 accounts[id] = new(id, r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetBoolean(3),
                     r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetBoolean(6));
             }
-            await r.NextResultAsync(ct);
-            while (await r.ReadAsync(ct)) // ordered by start date: the latest active posting wins
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) // ordered by start date: the latest active posting wins
                 postings[r.GetGuid(0)] = new(r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetDouble(5), r.GetDouble(6));
-            await r.NextResultAsync(ct);
-            while (await r.ReadAsync(ct))
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
                 var person = r.GetGuid(0);
                 if (!traces.TryGetValue(person, out var list)) traces[person] = list = [];
@@ -511,11 +501,6 @@ internal static class PostgresCheckInBatch
             }
         }
 
-        foreach (var (person, trace) in inFlight)
-        {
-            if (!traces.TryGetValue(person, out var list)) traces[person] = list = [];
-            list.Add(trace);
-        }
         var (outcomes, checkedBatch) = CheckInBatchWriter.CheckAccounts(batch, accounts);
         var submissions = checkedBatch.Select(c => c.Submission).ToList();
         return new(outcomes, checkedBatch, submissions, submissions.Count > 0 ? CheckInBatchWriter.Judge(submissions, postings, traces, o) : null);
@@ -527,17 +512,20 @@ internal static class PostgresCheckInBatch
     /// </summary>
     public static async Task<IReadOnlyList<CheckInOutcome>> StoreAsync(NpgsqlConnection connection, Judged batch, CancellationToken ct)
     {
-        var stored = await StoreGuardedAsync(connection, batch, ct);
+        var stored = await StoreAsync(true, connection, batch, ct);
         return stored.Again.Count == 0
             ? [.. stored.Outcomes.Select(x => x!)]
-            : throw new InvalidOperationException("Check-ins judged from the writer's knowledge were refused by the store; use StoreGuardedAsync.");
+            : throw new InvalidOperationException("Check-ins judged from the writer's knowledge were refused by the store; use StoreGuarded.");
     }
 
     /// <summary>
     /// Stores a batch (see <see cref="WriteSql"/>) and answers every check-in except those of cadres whose rows the
     /// database refused because it no longer agreed with the knowledge they were judged from (<see cref="Stored.Again"/>).
+    /// Synchronous: the writer runs on a thread of its own (see <see cref="CheckInWriter"/>).
     /// </summary>
-    public static async Task<Stored> StoreGuardedAsync(NpgsqlConnection connection, Judged batch, CancellationToken ct)
+    public static Stored StoreGuarded(NpgsqlConnection connection, Judged batch) => Sync(StoreAsync(false, connection, batch, CancellationToken.None));
+
+    static async ValueTask<Stored> StoreAsync(bool async, NpgsqlConnection connection, Judged batch, CancellationToken ct)
     {
         var (outcomes, checkedBatch, submissions, judged) = batch;
         var again = new HashSet<Guid>();
@@ -552,7 +540,7 @@ internal static class PostgresCheckInBatch
             {
                 var audit = judged.Fresh.Values.Select(f => (f.Row.Id, Entry: CheckInBatchWriter.AuditRow(submissions[f.Index], f.Row))).ToList();
                 var guards = rows.Select(c => batch.Guards.TryGetValue(c.Id, out var g) ? g : (RowGuard?)null).ToArray();
-                await using var write = new NpgsqlCommand(WriteSql, connection);
+                using var write = new NpgsqlCommand(WriteSql, connection);
                 write.Parameters.AddRange(new NpgsqlParameter[]
                 {
                     Param(rows.Select(c => c.Id).ToArray()), Param(rows.Select(c => c.PersonId).ToArray()),
@@ -581,10 +569,11 @@ internal static class PostgresCheckInBatch
                     Param(batch.Expected.Select(e => e.Person).ToArray()), Param(batch.Expected.Select(e => e.Month).ToArray()),
                     Param(batch.Expected.Select(e => e.Count).ToArray()),
                 });
-                await write.PrepareAsync(ct);
-                await using var r = await write.ExecuteReaderAsync(ct);
+                if (async) await write.PrepareAsync(ct); else write.Prepare();
+                await using var reader = await Reader.ExecuteAsync(write, async, ct);
+                var r = reader.Row;
                 var refused = new HashSet<Guid>();
-                while (await r.ReadAsync(ct)) (r.GetBoolean(1) ? inserted : refused).Add(r.GetGuid(0));
+                while (await reader.ReadAsync(ct)) (r.GetBoolean(1) ? inserted : refused).Add(r.GetGuid(0));
                 foreach (var c in rows)
                 {
                     if (refused.Contains(c.Id)) again.Add(c.PersonId);
@@ -596,13 +585,13 @@ internal static class PostgresCheckInBatch
             var stored = new Dictionary<(Guid, string), CheckIn>();
             if (lookup.Count > 0)
             {
-                await using var read = new NpgsqlCommand(StoredSql, connection);
+                using var read = new NpgsqlCommand(StoredSql, connection);
                 read.Parameters.Add(Param(lookup.Select(k => k.Item1).ToArray()));
                 read.Parameters.Add(Param(lookup.Select(k => k.Item2).ToArray()));
-                await using var r = await read.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct))
+                await using var reader = await Reader.ExecuteAsync(read, async, ct);
+                while (await reader.ReadAsync(ct))
                 {
-                    var c = ReadCheckIn(r);
+                    var c = ReadCheckIn(reader.Row);
                     stored[(c.PersonId, c.ClientKey)] = c;
                 }
             }
@@ -644,4 +633,34 @@ internal static class PostgresCheckInBatch
     static NpgsqlParameter<T> Param<T>(T value) => new() { TypedValue = value };
 
     static NpgsqlParameter Param(object value, NpgsqlDbType type) => new() { Value = value, NpgsqlDbType = type };
+
+    /// <summary>Runs a synchronous path of a method written for both (<c>async: false</c>), which never awaits anything unfinished.</summary>
+    static T Sync<T>(ValueTask<T> work) =>
+        work.IsCompleted ? work.GetAwaiter().GetResult() : throw new InvalidOperationException("A blocking database call went asynchronous.");
+
+    /// <summary>
+    /// A data reader used the caller's way: with asynchronous I/O (a request's own write) or blocking (the group-commit
+    /// writer, on a thread of its own), disposed the same way.
+    /// </summary>
+    sealed class Reader(NpgsqlDataReader row, bool async) : IAsyncDisposable
+    {
+        public NpgsqlDataReader Row => row;
+
+        public static async ValueTask<Reader> ExecuteAsync(NpgsqlBatch batch, bool async, CancellationToken ct) =>
+            new(async ? await batch.ExecuteReaderAsync(ct) : batch.ExecuteReader(), async);
+
+        public static async ValueTask<Reader> ExecuteAsync(NpgsqlCommand command, bool async, CancellationToken ct) =>
+            new(async ? await command.ExecuteReaderAsync(ct) : command.ExecuteReader(), async);
+
+        public ValueTask<bool> ReadAsync(CancellationToken ct) => async ? new(row.ReadAsync(ct)) : new(row.Read());
+
+        public ValueTask<bool> NextResultAsync(CancellationToken ct) => async ? new(row.NextResultAsync(ct)) : new(row.NextResult());
+
+        public ValueTask DisposeAsync()
+        {
+            if (async) return row.DisposeAsync();
+            row.Dispose();
+            return default;
+        }
+    }
 }
